@@ -1,0 +1,92 @@
+"""Problems found in content, collected so one run reports all of them."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line and self.column:
+            return f"{self.path}:{self.line}:{self.column}"
+        if self.line:
+            return f"{self.path}:{self.line}"
+        return self.path
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    location: Location
+    message: str
+    hint: str = ""
+    check: str = ""
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        prefix = "" if self.severity == "error" else "warning: "
+        text = f"{self.location}: {prefix}{self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+@dataclass
+class Diagnostics:
+    """A collector passed from stage to stage."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, location: Location, message: str, hint: str = "", check: str = "") -> None:
+        self.items.append(Diagnostic(location, message, hint, check, "error"))
+
+    def warning(self, location: Location, message: str, hint: str = "", check: str = "") -> None:
+        self.items.append(Diagnostic(location, message, hint, check, "warning"))
+
+    def extend(self, other: Iterable[Diagnostic]) -> None:
+        self.items.extend(other)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(self.items, key=lambda d: (d.location, d.message))
+
+
+class ContentError(Exception):
+    """Raised at a stage boundary when content problems stop the pipeline."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__(f"{len(diagnostics)} problem(s) in the content")
+        self.diagnostics = diagnostics
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A hint naming the closest known choice, or listing the choices."""
+    choices = sorted(set(choices))
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if 0 < len(choices) <= 12:
+        return "expected one of: " + ", ".join(choices)
+    return ""
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent if root.is_dir() else root))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,189 @@
+"""Safe YAML loading that keeps the line of every value.
+
+PyYAML's composer gives a node tree with positions; constructing plain data from it
+ourselves lets us refuse duplicate keys, unknown tags and alias bombs, and record a
+(line, column) for every path so later stages can point at the exact spot.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from guidance_builder.diagnostics import Diagnostics, Location
+
+MAX_BYTES = 2_000_000
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+YamlPath = tuple[str | int, ...]
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+@dataclass
+class YamlDocument:
+    """Plain data from one YAML file, with the position of every key and value."""
+
+    path: Path
+    display: str
+    data: Any
+    positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+
+    def location(self, path: YamlPath) -> Location:
+        """The position of `path`, or of its nearest ancestor that has one."""
+        while path not in self.positions and path:
+            path = path[:-1]
+        line, column = self.positions.get(path, (1, 1))
+        return Location(self.display, line, column)
+
+
+class _Refused(Exception):
+    def __init__(self, node: yaml.Node, message: str, hint: str = ""):
+        self.node, self.message, self.hint = node, message, hint
+
+
+class _Builder:
+    def __init__(self, doc: YamlDocument, diagnostics: Diagnostics):
+        self.doc = doc
+        self.diagnostics = diagnostics
+        self.constructor = yaml.SafeLoader("")
+        self.nodes = 0
+
+    def where(self, node: yaml.Node) -> Location:
+        return Location(self.doc.display, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node, path: YamlPath, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _Refused(node, "this file expands to too many values", "aliases (*name) may repeat a block many times; write the values out")
+        if depth > MAX_DEPTH:
+            raise _Refused(node, f"values are nested more than {MAX_DEPTH} levels deep", "flatten the structure")
+        # A block scalar (| or >) starts on the line after its indicator.
+        block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
+        self.doc.positions[path] = (node.start_mark.line + 1 + block, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                raise _Refused(node, f"the tag {node.tag} is not allowed", "content is plain data: remove the tag")
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise _Refused(key_node, "merge keys (<<) are not allowed", "write the keys out in full")
+                key = self.build(key_node, path + ("<key>",), depth + 1)
+                if not isinstance(key, str):
+                    key = str(key)
+                if key in result:
+                    first = self.doc.positions.get(path + (key,), (0, 0))[0]
+                    self.diagnostics.error(self.where(key_node), f"duplicate key '{key}'", f"it is already set on line {first}; keep one")
+                    continue
+                result[key] = self.build(value_node, path + (key,), depth + 1)
+                if not isinstance(value_node, yaml.ScalarNode):
+                    # Point at the key for a nested block; a scalar is best found at its value.
+                    self.doc.positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise _Refused(node, f"the tag {node.tag} is not allowed", "content is plain data: remove the tag")
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if node.tag not in _PLAIN_TAGS:
+            raise _Refused(node, f"the tag {node.tag} is not allowed", "content is plain data: remove the tag")
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            # An impossible date such as 2026-02-30 stays text so the schema can say
+            # which field wanted a date.
+            value = node.value
+        if isinstance(value, datetime.datetime):
+            value = node.value
+        return value
+
+
+def parse_yaml(text: str, path: Path, display: str, diagnostics: Diagnostics) -> YamlDocument | None:
+    """Parse one YAML text; on failure, record diagnostics and return None."""
+    doc = YamlDocument(path=path, display=display, data=None)
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        diagnostics.error(Location(display, 1, 1), f"file is larger than {MAX_BYTES // 1_000_000} MB", "split it or shorten it")
+        return None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = (error.problem or str(error)).strip()
+        context = f" {error.context}" if error.context else ""
+        diagnostics.error(Location(display, line, column), f"YAML syntax error: {problem}{context}", _syntax_hint(problem))
+        return None
+    except yaml.YAMLError as error:
+        diagnostics.error(Location(display, 1, 1), f"YAML error: {error}", "check the file is valid YAML")
+        return None
+    if root is None:
+        doc.data = {}
+        return doc
+    builder = _Builder(doc, diagnostics)
+    before = len(diagnostics.items)
+    try:
+        doc.data = builder.build(root, (), 0)
+    except _Refused as refused:
+        diagnostics.error(builder.where(refused.node), refused.message, refused.hint)
+        return None
+    except RecursionError:
+        diagnostics.error(Location(display, 1, 1), "values are nested too deeply", "flatten the structure")
+        return None
+    if len(diagnostics.items) > before:
+        return None
+    return doc
+
+
+def load_yaml(path: Path, display: str, diagnostics: Diagnostics) -> YamlDocument | None:
+    text = read_text(path, display, diagnostics)
+    if text is None:
+        return None
+    return parse_yaml(text, path, display, diagnostics)
+
+
+def read_text(path: Path, display: str, diagnostics: Diagnostics) -> str | None:
+    """Read a UTF-8 text file; refuse binary, invalid or oversized files with a message."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        diagnostics.error(Location(display), "file not found", "create it or fix the path that names it")
+        return None
+    except OSError as error:
+        diagnostics.error(Location(display), f"cannot read file: {error.strerror}")
+        return None
+    if len(raw) > MAX_BYTES:
+        diagnostics.error(Location(display, 1, 1), f"file is larger than {MAX_BYTES // 1_000_000} MB", "split it or shorten it")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        diagnostics.error(Location(display, line), "file is not valid UTF-8 text", "save it as UTF-8")
+        return None
+    for number, content in enumerate(text.splitlines(), 1):
+        bad = next((ch for ch in content if (ord(ch) < 32 and ch != "\t") or ord(ch) == 127), None)
+        if bad is not None:
+            diagnostics.error(Location(display, number, content.index(bad) + 1), f"control character U+{ord(bad):04X} in text", "delete it; it is invisible and unsafe in output")
+            return None
+    return text.lstrip("\ufeff")
+
+
+def _syntax_hint(problem: str) -> str:
+    if "indent" in problem or "mapping values are not allowed" in problem:
+        return "check the indentation and that text containing ': ' is quoted"
+    if "found character '\\t'" in problem:
+        return "YAML does not allow tabs for indentation; use spaces"
+    if "could not find expected ':'" in problem:
+        return "each entry needs 'key: value'"
+    return "check the YAML syntax around this point"

@@ -1,0 +1,49 @@
+"""Where a project's folders are. Every path the build reads or writes comes from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @classmethod
+    def at(cls, root: str | Path) -> "Project":
+        return cls(Path(root).resolve())
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def assets(self) -> Path:
+        return self.root / "templates" / "assets"
+
+    @property
+    def build(self) -> Path:
+        return self.root / "build"
+
+    def display(self, path: Path) -> str:
+        """A path as a drafter sees it: relative to the project root."""
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def inside(self, folder: Path, relative: str) -> Path | None:
+        """`relative` resolved under `folder`, or None if it would leave the folder."""
+        if not relative or Path(relative).is_absolute():
+            return None
+        candidate = (folder / relative).resolve()
+        try:
+            candidate.relative_to(folder.resolve())
+        except ValueError:
+            return None
+        return candidate

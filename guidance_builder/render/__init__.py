@@ -1,0 +1,1 @@
+"""Stage 5: render the numbered document to HTML, PDF and JSON."""
