@@ -6,15 +6,17 @@ Nothing here writes files or prints; commands do that.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from guidance_builder.diagnostics import ContentError, Diagnostics
+import jinja2
+
+from guidance_builder.diagnostics import ContentError, Diagnostic, Diagnostics, Location
 from guidance_builder.loading.content import load_sections, load_yaml_files
 from guidance_builder.model import Rulebook
 from guidance_builder.project import Project
 from guidance_builder.render.environment import create_environment
 from guidance_builder.render.html import GuidanceRenderer
-from guidance_builder.render.rules_json import render_rules_json
 from guidance_builder.resolve import check_references
 from guidance_builder.structure import GuidanceDocument, build_document
 from guidance_builder.validate import SourceMap, assemble, validate_rules, validate_schema
@@ -64,31 +66,53 @@ class RenderedEdition:
     files: dict[str, bytes]
 
 
-def render_edition(edition: Edition, with_pdf: bool = True) -> RenderedEdition:
-    book = edition.book
-    project = edition.project
-    env = create_environment(project)
-    renderer = GuidanceRenderer(book, edition.document, env)
-    version = book.meta.version
-    files: dict[str, bytes] = {
-        f"{version}/guidance.html": renderer.page(print_mode=False, asset_base="../assets/").encode(),
-        f"{version}/rules.json": render_rules_json(book, edition.document).encode(),
-    }
-    if with_pdf:
-        from guidance_builder.render.pdf import ASSET_PREFIX, render_pdf
+@dataclass
+class RenderContext:
+    """What every output maker gets: the edition, the templates and a PDF renderer."""
 
-        print_html = renderer.page(print_mode=True, asset_base=ASSET_PREFIX)
-        identifier = hashlib.sha256(f"{book.meta.title}|{version}".encode()).hexdigest()[:32].encode()
-        result = render_pdf(print_html, project.assets, identifier)
+    edition: Edition
+    env: jinja2.Environment
+    with_pdf: bool
+    _guidance: GuidanceRenderer | None = None
+
+    @property
+    def version(self) -> str:
+        return self.edition.book.meta.version
+
+    @property
+    def guidance(self) -> GuidanceRenderer:
+        if self._guidance is None:
+            self._guidance = GuidanceRenderer(self.edition.book, self.edition.document, self.env)
+        return self._guidance
+
+    def pdf(self, html: str, name: str, template: str, forms: bool = False) -> bytes:
+        """Render print HTML to PDF; a refused fetch or WeasyPrint error is a content error."""
+        from guidance_builder.render.pdf import render_pdf
+
+        project = self.edition.project
+        identifier = hashlib.sha256(f"{name}|{self.version}".encode()).hexdigest()[:32].encode()
+        result = render_pdf(html, project.assets, identifier, forms=forms)
         if result.data is None or result.problems:
-            raise ContentError([_pdf_problem(project, problem) for problem in result.problems])
-        files[f"{version}/guidance.pdf"] = result.data
-    for asset in ("guidance.css",):
-        files[f"assets/{asset}"] = (project.assets / asset).read_bytes()
-    return RenderedEdition(version, files)
+            where = Location(project.display(project.templates / template))
+            raise ContentError(
+                [
+                    Diagnostic(
+                        where, f"PDF rendering of {name} failed: {problem}", "remove the reference, or put the file in templates/assets/"
+                    )
+                    for problem in result.problems
+                ]
+            )
+        return result.data
 
 
-def _pdf_problem(project: Project, message: str):
-    from guidance_builder.diagnostics import Diagnostic, Location
+OutputMaker = Callable[[RenderContext], dict[str, bytes]]
 
-    return Diagnostic(Location(project.display(project.templates / "guidance.html")), f"PDF rendering failed: {message}", "remove the reference, or put the file in templates/assets/")
+
+def render_edition(edition: Edition, with_pdf: bool = True) -> RenderedEdition:
+    from guidance_builder.render.outputs import OUTPUTS
+
+    context = RenderContext(edition, create_environment(edition.project), with_pdf)
+    files: dict[str, bytes] = {}
+    for make in OUTPUTS:
+        files.update(make(context))
+    return RenderedEdition(context.version, files)

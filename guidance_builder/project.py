@@ -11,7 +11,7 @@ class Project:
     root: Path
 
     @classmethod
-    def at(cls, root: str | Path) -> "Project":
+    def at(cls, root: str | Path) -> Project:
         return cls(Path(root).resolve())
 
     @property

@@ -46,7 +46,11 @@ def validate_schema(documents: dict[str, YamlDocument], diagnostics: Diagnostics
         if doc is None:
             continue
         if not isinstance(doc.data, dict):
-            diagnostics.error(doc.location(()), "the file should hold keys and values (a mapping) at the top level", f"see the schema of {name} in docs/drafting.md")
+            diagnostics.error(
+                doc.location(()),
+                "the file should hold keys and values (a mapping) at the top level",
+                f"see the schema of {name} in docs/drafting.md",
+            )
             continue
         try:
             models[name] = schema.model_validate(doc.data)
@@ -77,13 +81,17 @@ def _report(problem: dict[str, Any], doc: YamlDocument, schema: type[BaseModel],
         hint = "put the text in quotes" if isinstance(value, (int, float, bool)) else "write text here"
         diagnostics.error(where, f"'{field}' should be text, not {_describe(value)}", hint)
     elif kind in ("int_type", "int_parsing", "int_from_float"):
-        diagnostics.error(where, f"'{field}' should be a whole number, not {_describe(value)}", "write the number without £, commas or quotes")
+        diagnostics.error(
+            where, f"'{field}' should be a whole number, not {_describe(value)}", "write the number without £, commas or quotes"
+        )
     elif kind == "bool_type":
         diagnostics.error(where, f"'{field}' should be true or false, not {_describe(value)}", "write true or false")
     elif kind in ("list_type",):
         diagnostics.error(where, f"'{field}' should be a list, not {_describe(value)}", "start each entry with '- '")
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
-        diagnostics.error(where, f"'{field}' should be a set of keys and values, not {_describe(value)}", "indent 'key: value' lines under it")
+        diagnostics.error(
+            where, f"'{field}' should be a set of keys and values, not {_describe(value)}", "indent 'key: value' lines under it"
+        )
     elif kind == "too_short":
         diagnostics.error(where, f"'{field}' needs at least one entry", "add an entry")
     elif kind == "string_too_short":
@@ -100,7 +108,9 @@ def _report(problem: dict[str, Any], doc: YamlDocument, schema: type[BaseModel],
     elif kind == "union_tag_invalid":
         expected = problem.get("ctx", {}).get("expected_tags", "")
         choices = [part.strip(" '") for part in expected.split(",")]
-        diagnostics.error(where, f"unknown rule kind '{problem.get('ctx', {}).get('tag')}'", did_you_mean(str(problem.get("ctx", {}).get("tag")), choices))
+        diagnostics.error(
+            where, f"unknown rule kind '{problem.get('ctx', {}).get('tag')}'", did_you_mean(str(problem.get("ctx", {}).get("tag")), choices)
+        )
     elif kind == "union_tag_not_found":
         diagnostics.error(where, "the rule needs a 'kind'", "add 'kind: ...'")
     elif kind == "greater_than_equal":
@@ -192,15 +202,25 @@ def validate_rules(book: Rulebook, sources: SourceMap, diagnostics: Diagnostics)
         seen: dict[str, int] = {}
         for index, item in enumerate(book.items(kind)):
             if item.id in seen:
-                diagnostics.error(sources.location(file, (key, index, "id")), f"the id '{item.id}' is used twice in {key}", "give each entry its own id")
+                diagnostics.error(
+                    sources.location(file, (key, index, "id")), f"the id '{item.id}' is used twice in {key}", "give each entry its own id"
+                )
             seen[item.id] = index
         for required in sorted(REQUIRED_IDS.get(kind, set()) - set(seen)):
-            diagnostics.error(sources.location(file, (key,)), f"{key} must include '{required}'", did_you_mean(required, seen) or "the decision engine and the assess input format depend on this id; restore it")
+            diagnostics.error(
+                sources.location(file, (key,)),
+                f"{key} must include '{required}'",
+                did_you_mean(required, seen) or "the decision engine and the assess input format depend on this id; restore it",
+            )
 
     section_ids: dict[str, int] = {}
     for index, section in enumerate(book.meta.sections):
         if section.id in section_ids:
-            diagnostics.error(sources.location("guidance.yaml", ("sections", index, "id")), f"the section id '{section.id}' is used twice", "give each section its own id")
+            diagnostics.error(
+                sources.location("guidance.yaml", ("sections", index, "id")),
+                f"the section id '{section.id}' is used twice",
+                "give each section its own id",
+            )
         section_ids[section.id] = index
 
     assumption_ids = {a.id for a in book.assumptions}
@@ -217,7 +237,11 @@ def validate_rules(book: Rulebook, sources: SourceMap, diagnostics: Diagnostics)
     for index, kind in enumerate(book.authority_types):
         dates = [v.from_ for v in kind.values]
         if len(set(dates)) != len(dates):
-            diagnostics.error(sources.location("thresholds.yaml", ("authority_types", index, "values")), f"two threshold values for '{kind.id}' start on the same date", "each value needs its own 'from' date")
+            diagnostics.error(
+                sources.location("thresholds.yaml", ("authority_types", index, "values")),
+                f"two threshold values for '{kind.id}' start on the same date",
+                "each value needs its own 'from' date",
+            )
 
     _validate_procedure(book, sources, diagnostics)
 
@@ -228,9 +252,15 @@ def _validate_procedure(book: Rulebook, sources: SourceMap, diagnostics: Diagnos
     outcome_ids = {o.id for o in procedure.outcomes}
     file = "procedure.yaml"
     if procedure.start not in step_ids:
-        diagnostics.error(sources.location(file, ("start",)), f"the procedure starts at '{procedure.start}', which is not a step", did_you_mean(procedure.start, step_ids))
+        diagnostics.error(
+            sources.location(file, ("start",)),
+            f"the procedure starts at '{procedure.start}', which is not a step",
+            did_you_mean(procedure.start, step_ids),
+        )
     for required in sorted(set(typing.get_args(c.OutcomeId)) - outcome_ids):
-        diagnostics.error(sources.location(file, ("outcomes",)), f"the outcome '{required}' is not described", f"add an entry with id: {required}")
+        diagnostics.error(
+            sources.location(file, ("outcomes",)), f"the outcome '{required}' is not described", f"add an entry with id: {required}"
+        )
     known = {
         "triggers": {t.id for t in book.triggers},
         "criteria": {x.id for x in book.criteria},
@@ -242,20 +272,40 @@ def _validate_procedure(book: Rulebook, sources: SourceMap, diagnostics: Diagnos
             for j, ref in enumerate(ids):
                 asked += 1
                 if ref not in known[kind]:
-                    diagnostics.error(sources.location(file, ("steps", index, "asks", kind, j)), f"step '{step.id}' asks about the {kind[:-1] if kind != 'criteria' else 'criterion'} '{ref}', which is not defined", did_you_mean(ref, known[kind]) or f"define it in {LIST_FILES[kind][0]} or remove it here")
+                    diagnostics.error(
+                        sources.location(file, ("steps", index, "asks", kind, j)),
+                        f"step '{step.id}' asks about the {kind[:-1] if kind != 'criteria' else 'criterion'} '{ref}', which is not defined",
+                        did_you_mean(ref, known[kind]) or f"define it in {LIST_FILES[kind][0]} or remove it here",
+                    )
         if asked == 0:
-            diagnostics.error(sources.location(file, ("steps", index, "asks")), f"step '{step.id}' asks about nothing", "list the triggers, criteria or exemptions it asks about")
+            diagnostics.error(
+                sources.location(file, ("steps", index, "asks")),
+                f"step '{step.id}' asks about nothing",
+                "list the triggers, criteria or exemptions it asks about",
+            )
         if len([k for k in ("triggers", "criteria", "exemptions") if getattr(step.asks, k)]) > 1:
-            diagnostics.error(sources.location(file, ("steps", index, "asks")), f"step '{step.id}' mixes kinds of question", "ask about one kind (triggers, criteria or exemptions) per step")
+            diagnostics.error(
+                sources.location(file, ("steps", index, "asks")),
+                f"step '{step.id}' mixes kinds of question",
+                "ask about one kind (triggers, criteria or exemptions) per step",
+            )
         for branch_name in ("if_any", "if_none"):
             branch = getattr(step, branch_name)
             where = sources.location(file, ("steps", index, branch_name))
             if (branch.next is None) == (branch.outcome is None):
-                diagnostics.error(where, f"step '{step.id}' {branch_name} needs exactly one of 'next' or 'outcome'", "say where the procedure goes")
+                diagnostics.error(
+                    where, f"step '{step.id}' {branch_name} needs exactly one of 'next' or 'outcome'", "say where the procedure goes"
+                )
             elif branch.next is not None and branch.next not in step_ids:
-                diagnostics.error(where, f"step '{step.id}' goes to '{branch.next}', which is not a step", did_you_mean(branch.next, step_ids))
+                diagnostics.error(
+                    where, f"step '{step.id}' goes to '{branch.next}', which is not a step", did_you_mean(branch.next, step_ids)
+                )
             elif branch.next is not None and step_ids[branch.next] <= index:
-                diagnostics.error(where, f"step '{step.id}' goes back to the earlier step '{branch.next}'", "steps may only go forward, so the procedure always ends")
+                diagnostics.error(
+                    where,
+                    f"step '{step.id}' goes back to the earlier step '{branch.next}'",
+                    "steps may only go forward, so the procedure always ends",
+                )
     if diagnostics:
         return
     for kind in ("criteria", "exemptions", "triggers"):
@@ -263,11 +313,19 @@ def _validate_procedure(book: Rulebook, sources: SourceMap, diagnostics: Diagnos
         file_name, key = LIST_FILES[kind]
         for item in book.items(kind):
             if item.id not in asked:
-                diagnostics.error(sources.item_location(file_name, key, item.id), f"the {kind} entry '{item.id}' is never asked about in the decision procedure", "add it to a step's 'asks' in procedure.yaml, or remove it")
+                diagnostics.error(
+                    sources.item_location(file_name, key, item.id),
+                    f"the {kind} entry '{item.id}' is never asked about in the decision procedure",
+                    "add it to a step's 'asks' in procedure.yaml, or remove it",
+                )
     reachable = _reachable_steps(procedure)
     for index, step in enumerate(procedure.steps):
         if step.id not in reachable:
-            diagnostics.error(sources.location(file, ("steps", index, "id")), f"no path through the procedure reaches step '{step.id}'", "link to it with 'next', or remove it")
+            diagnostics.error(
+                sources.location(file, ("steps", index, "id")),
+                f"no path through the procedure reaches step '{step.id}'",
+                "link to it with 'next', or remove it",
+            )
 
 
 def _reachable_steps(procedure: c.Procedure) -> set[str]:

@@ -23,3 +23,18 @@ def run(project: Project, with_pdf: bool = True) -> BuildReport:
     rendered = render_edition(edition, with_pdf=with_pdf)
     publish(rendered.files, project.build / "site")
     return BuildReport(rendered.version, {k: len(v) for k, v in rendered.files.items()}, warnings)
+
+
+def configure(parser) -> None:
+    parser.add_argument("--no-pdf", action="store_true", help="skip PDF rendering (faster preview)")
+
+
+def main(args, project: Project) -> int:
+    import sys
+
+    report = run(project, with_pdf=not args.no_pdf)
+    for warning in report.warnings:
+        print(warning, file=sys.stderr)
+    for path, size in sorted(report.files.items()):
+        print(f"wrote build/site/{path} ({size:,} bytes)")
+    return 0

@@ -19,3 +19,16 @@ def verify(edition: Edition) -> list[str]:
 def run(project: Project) -> list[str]:
     edition, _ = require_edition(project)
     return verify(edition)
+
+
+def configure(parser) -> None:
+    pass
+
+
+def main(args, project: Project) -> int:
+    import sys
+
+    for warning in run(project):
+        print(warning, file=sys.stderr)
+    print("check passed: the content is consistent.")
+    return 0

@@ -20,13 +20,19 @@ class SectionSource:
 
 def load_yaml_files(project: Project, diagnostics: Diagnostics) -> dict[str, YamlDocument]:
     if not project.content.is_dir():
-        diagnostics.error(Location(project.display(project.content)), "content folder not found", "run the command from the project folder, or pass --project")
+        diagnostics.error(
+            Location(project.display(project.content)),
+            "content folder not found",
+            "run the command from the project folder, or pass --project",
+        )
         return {}
     documents: dict[str, YamlDocument] = {}
     for path in sorted(project.content.glob("*.y*ml")):
         display = project.display(path)
         if path.name not in CONTENT_FILES:
-            diagnostics.error(Location(display), f"unknown content file '{path.name}'", did_you_mean(path.name, CONTENT_FILES) or "remove it or rename it")
+            diagnostics.error(
+                Location(display), f"unknown content file '{path.name}'", did_you_mean(path.name, CONTENT_FILES) or "remove it or rename it"
+            )
             continue
     for name in CONTENT_FILES:
         path = project.content / name
@@ -43,12 +49,20 @@ def load_sections(project: Project, meta: GuidanceMeta, where: callable, diagnos
     for index, section in enumerate(meta.sections):
         path = project.inside(project.content, section.file)
         if path is None:
-            diagnostics.error(where(("sections", index, "file")), f"the section file '{section.file}' is outside the content folder", "use a path inside content/, such as sections/summary.md")
+            diagnostics.error(
+                where(("sections", index, "file")),
+                f"the section file '{section.file}' is outside the content folder",
+                "use a path inside content/, such as sections/summary.md",
+            )
             continue
         display = project.display(path)
         if not path.exists():
             known = [project.display(p).removeprefix("content/") for p in project.content.glob("sections/*.md")]
-            diagnostics.error(where(("sections", index, "file")), f"the section file '{section.file}' does not exist", did_you_mean(section.file, known) or "create it or fix the path")
+            diagnostics.error(
+                where(("sections", index, "file")),
+                f"the section file '{section.file}' does not exist",
+                did_you_mean(section.file, known) or "create it or fix the path",
+            )
             continue
         text = read_text(path, display, diagnostics)
         if text is not None:

@@ -67,7 +67,9 @@ class _Builder:
     def build(self, node: yaml.Node, path: YamlPath, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _Refused(node, "this file expands to too many values", "aliases (*name) may repeat a block many times; write the values out")
+            raise _Refused(
+                node, "this file expands to too many values", "aliases (*name) may repeat a block many times; write the values out"
+            )
         if depth > MAX_DEPTH:
             raise _Refused(node, f"values are nested more than {MAX_DEPTH} levels deep", "flatten the structure")
         # A block scalar (| or >) starts on the line after its indicator.
@@ -174,7 +176,11 @@ def read_text(path: Path, display: str, diagnostics: Diagnostics) -> str | None:
     for number, content in enumerate(text.splitlines(), 1):
         bad = next((ch for ch in content if (ord(ch) < 32 and ch != "\t") or ord(ch) == 127), None)
         if bad is not None:
-            diagnostics.error(Location(display, number, content.index(bad) + 1), f"control character U+{ord(bad):04X} in text", "delete it; it is invisible and unsafe in output")
+            diagnostics.error(
+                Location(display, number, content.index(bad) + 1),
+                f"control character U+{ord(bad):04X} in text",
+                "delete it; it is invisible and unsafe in output",
+            )
             return None
     return text.lstrip("\ufeff")
 

@@ -4,7 +4,7 @@ stop YAML's guesses (a version written 1.0 is a number, not text) slipping throu
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -107,7 +107,7 @@ class GoodReasonRule(Strict):
 
 
 ExemptionRule = Annotated[
-    Union[NotRelevantContractRule, BelowThresholdRule, BetweenPartiesRule, GoodReasonRule],
+    NotRelevantContractRule | BelowThresholdRule | BetweenPartiesRule | GoodReasonRule,
     Field(discriminator="kind"),
 ]
 

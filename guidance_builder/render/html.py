@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from markupsafe import Markup, escape
-
 import jinja2
+from markupsafe import Markup, escape
 
 from guidance_builder.model import Rulebook
 from guidance_builder.render.prose import ProseContext, ProseRenderer, render_helper
@@ -97,7 +96,9 @@ class GuidanceRenderer:
     def _branch(self, branch) -> Markup:
         if branch.next:
             anchor = self.document.anchors.get(f"step.{branch.next}")
-            return Markup("go to ") + (Markup(f'<a href="#{escape(html_id(anchor.key))}">{escape(anchor.label)}</a>') if anchor else escape(branch.next))
+            return Markup("go to ") + (
+                Markup(f'<a href="#{escape(html_id(anchor.key))}">{escape(anchor.label)}</a>') if anchor else escape(branch.next)
+            )
         anchor = self.document.anchors.get(f"outcome.{branch.outcome}")
         name = next(o.name for o in self.book.procedure.outcomes if o.id == branch.outcome)
         if anchor is None:

@@ -24,7 +24,7 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_pdf(html: str, assets: Path, identifier: bytes) -> PdfResult:
+def render_pdf(html: str, assets: Path, identifier: bytes, forms: bool = False) -> PdfResult:
     """Render `html` (whose asset links start with ASSET_PREFIX) to PDF/UA-1 bytes."""
     import weasyprint
 
@@ -39,6 +39,7 @@ def render_pdf(html: str, assets: Path, identifier: bytes) -> PdfResult:
             pdf_identifier=identifier,
             uncompressed_pdf=False,
             custom_metadata=True,
+            pdf_forms=forms or None,
         )
     except RefusedFetch as refused:
         return PdfResult(None, [str(refused)])

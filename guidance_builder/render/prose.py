@@ -6,8 +6,9 @@ stateless.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from markdown_it.token import Token
 from markupsafe import Markup, escape

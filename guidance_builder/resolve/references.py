@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from guidance_builder.diagnostics import Diagnostics, Location, did_you_mean
 from guidance_builder.markdown.helpers import HELPER_KINDS
@@ -42,7 +42,11 @@ def check_references(book: Rulebook, document: GuidanceDocument, sources: Source
             continue
         _check_use(book, where, use, definitions, assumptions, anchors, diagnostics)
     if any(use.kind == "term" for _, use in uses) and "definition." + book.definitions[0].id not in anchors:
-        diagnostics.error(sources.location("guidance.yaml", ("sections",)), "defined terms link to the definitions, but no section inserts them", "add {insert:definitions} to the definitions annex")
+        diagnostics.error(
+            sources.location("guidance.yaml", ("sections",)),
+            "defined terms link to the definitions, but no section inserts them",
+            "add {insert:definitions} to the definitions annex",
+        )
 
 
 def _check_use(book, where, use: HelperUse, definitions, assumptions, anchors, diagnostics: Diagnostics) -> None:
@@ -52,11 +56,19 @@ def _check_use(book, where, use: HelperUse, definitions, assumptions, anchors, d
     elif kind == "term":
         definition = definitions.get(arg)
         if definition is None:
-            diagnostics.error(where, f"'{use.source}' refers to a term that is not defined", did_you_mean(arg, definitions) or "add it to definitions.yaml")
+            diagnostics.error(
+                where,
+                f"'{use.source}' refers to a term that is not defined",
+                did_you_mean(arg, definitions) or "add it to definitions.yaml",
+            )
         elif use.display is not None:
             forms = [definition.term, *definition.forms]
             if use.display.lower() not in {f.lower() for f in forms}:
-                diagnostics.error(where, f"'{use.display}' is not a recorded form of the term '{definition.term}'", f"use one of: {', '.join(forms)}; or add it to 'forms' in definitions.yaml")
+                diagnostics.error(
+                    where,
+                    f"'{use.display}' is not a recorded form of the term '{definition.term}'",
+                    f"use one of: {', '.join(forms)}; or add it to 'forms' in definitions.yaml",
+                )
     elif kind in ("ref", "name"):
         if arg not in anchors:
             diagnostics.error(where, f"'{use.source}' points at nothing in the guidance", anchors.hint(arg))
@@ -67,9 +79,13 @@ def _check_use(book, where, use: HelperUse, definitions, assumptions, anchors, d
         if arg not in LIST_FILES:
             diagnostics.error(where, f"'{use.source}' names no kind of item", did_you_mean(arg, LIST_FILES))
         elif kind == "list" and use.display is not None and use.display not in LIST_JOINERS:
-            diagnostics.error(where, f"'{use.source}': a list is joined with 'and' or 'or', not '{use.display}'", "write {list:KIND} or {list:KIND|or}")
+            diagnostics.error(
+                where, f"'{use.source}': a list is joined with 'and' or 'or', not '{use.display}'", "write {list:KIND} or {list:KIND|or}"
+            )
     elif kind == "assumption":
         if arg not in assumptions:
             diagnostics.error(where, f"'{use.source}' names no assumption", did_you_mean(arg, assumptions) or "add it to assumptions.yaml")
         elif f"assumption.{arg}" not in anchors:
-            diagnostics.error(where, "assumption markers link to the assumptions annex, but no section inserts it", "add {insert:assumptions} to an annex")
+            diagnostics.error(
+                where, "assumption markers link to the assumptions annex, but no section inserts it", "add {insert:assumptions} to an annex"
+            )

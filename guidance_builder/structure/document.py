@@ -89,7 +89,7 @@ def _number_section(book: Rulebook, section: SectionDoc, anchors: AnchorIndex, d
         counter += 1
         return f"{section.number}.{counter}"
 
-    for index, token in enumerate(section.tokens):
+    for _index, token in enumerate(section.tokens):
         line = (token.map[0] + 1) if token.map else 0
         if token.type == "heading_open":
             current = None
@@ -103,7 +103,9 @@ def _number_section(book: Rulebook, section: SectionDoc, anchors: AnchorIndex, d
             token.meta = {**(token.meta or {}), "number": number, "key": key, "duty": current.duty}
             section.paragraphs.append(current)
             if para_id and not anchors.add(Anchor(key, f"paragraph {number}", number, section.id, number)):
-                diagnostics.error(Location(section.display, line), f"the paragraph id '{para_id}' is used twice", "give each paragraph its own id")
+                diagnostics.error(
+                    Location(section.display, line), f"the paragraph id '{para_id}' is used twice", "give each paragraph its own id"
+                )
             for name in classes:
                 if name != "duty":
                     diagnostics.error(Location(section.display, line), f"unknown paragraph class '.{name}'", did_you_mean(name, ["duty"]))
@@ -111,7 +113,9 @@ def _number_section(book: Rulebook, section: SectionDoc, anchors: AnchorIndex, d
             current = None
             kind = token.meta["arg"]
             if kind not in INSERT_KINDS:
-                diagnostics.error(Location(section.display, token.meta["line"]), f"cannot insert '{kind}'", did_you_mean(kind, INSERT_KINDS))
+                diagnostics.error(
+                    Location(section.display, token.meta["line"]), f"cannot insert '{kind}'", did_you_mean(kind, INSERT_KINDS)
+                )
                 continue
             section.inserts.append(kind)
             ref_kind = INSERT_KINDS[kind]
@@ -124,7 +128,9 @@ def _number_section(book: Rulebook, section: SectionDoc, anchors: AnchorIndex, d
                 key = f"{ref_kind}.{item.id}"
                 label = f"step {position}" if ref_kind == "step" else f"paragraph {number}"
                 if not anchors.add(Anchor(key, label, _item_name(item), section.id, number)):
-                    diagnostics.error(Location(section.display, token.meta["line"]), f"the {kind} are inserted twice", "insert each kind of item once")
+                    diagnostics.error(
+                        Location(section.display, token.meta["line"]), f"the {kind} are inserted twice", "insert each kind of item once"
+                    )
                     break
                 numbers[item.id] = number
                 section.paragraphs.append(Paragraph(number, key, token.meta["line"], generated_from=kind))

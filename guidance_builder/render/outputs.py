@@ -1,0 +1,33 @@
+"""The outputs of one edition. Each maker returns {path under build/site: bytes}.
+
+Add a new document by writing a maker and listing it in OUTPUTS.
+"""
+
+from __future__ import annotations
+
+from guidance_builder.pipeline import RenderContext
+from guidance_builder.render.fetcher import ASSET_PREFIX
+from guidance_builder.render.rules_json import render_rules_json
+
+SITE_ASSETS = ("guidance.css",)
+
+
+def guidance_outputs(context: RenderContext) -> dict[str, bytes]:
+    files = {f"{context.version}/guidance.html": context.guidance.page(print_mode=False, asset_base="../assets/").encode()}
+    if context.with_pdf:
+        html = context.guidance.page(print_mode=True, asset_base=ASSET_PREFIX)
+        files[f"{context.version}/guidance.pdf"] = context.pdf(html, "guidance.pdf", "guidance.html")
+    return files
+
+
+def rules_outputs(context: RenderContext) -> dict[str, bytes]:
+    edition = context.edition
+    return {f"{context.version}/rules.json": render_rules_json(edition.book, edition.document).encode()}
+
+
+def asset_outputs(context: RenderContext) -> dict[str, bytes]:
+    assets = context.edition.project.assets
+    return {f"assets/{name}": (assets / name).read_bytes() for name in SITE_ASSETS}
+
+
+OUTPUTS = [guidance_outputs, rules_outputs, asset_outputs]
