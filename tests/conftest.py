@@ -1,0 +1,50 @@
+"""Shared fixtures: a private copy of the bundled project, and the real CLI in a subprocess."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, project: Path | None = None, cwd: Path | None = None, stdin: str | None = None) -> CliResult:
+    command = [sys.executable, "-m", "guidance_builder"]
+    if project is not None:
+        command += ["--project", str(project)]
+    command += list(args)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=cwd or ROOT, input=stdin, timeout=600)
+    return CliResult(done.returncode, done.stdout, done.stderr)
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the bundled content and templates, safe to change."""
+    for folder in ("content", "templates"):
+        shutil.copytree(ROOT / folder, target / folder)
+    return target
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """One real build of the bundled content (with PDFs), shared by read-only tests."""
+    target = copy_project(tmp_path_factory.mktemp("built") / "project")
+    result = run_cli("build", project=target)
+    assert result.code == 0, result.stderr
+    return target / "build" / "site"
