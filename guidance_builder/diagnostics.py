@@ -64,7 +64,7 @@ class Diagnostics:
         return bool(self.errors)
 
     def sorted(self) -> list[Diagnostic]:
-        return sorted(self.items, key=lambda d: (d.location, d.message))
+        return sorted(self.items, key=lambda d: d.location)
 
 
 class ContentError(Exception):

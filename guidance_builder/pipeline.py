@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import jinja2
 
@@ -30,6 +30,15 @@ class Edition:
     book: Rulebook
     document: GuidanceDocument
     sources: SourceMap
+    _renderer: GuidanceRenderer | None = None
+    cache: dict[str, object] = field(default_factory=dict)
+    """Rendered and parsed pages that several checks read, made once."""
+
+    def renderer(self) -> GuidanceRenderer:
+        """The one renderer of this edition, shared by checks and outputs so nothing renders twice."""
+        if self._renderer is None:
+            self._renderer = GuidanceRenderer(self.book, self.document, create_environment(self.project))
+        return self._renderer
 
 
 def load_edition(project: Project, diagnostics: Diagnostics) -> Edition | None:
@@ -73,7 +82,6 @@ class RenderContext:
     edition: Edition
     env: jinja2.Environment
     with_pdf: bool
-    _guidance: GuidanceRenderer | None = None
 
     @property
     def version(self) -> str:
@@ -81,9 +89,7 @@ class RenderContext:
 
     @property
     def guidance(self) -> GuidanceRenderer:
-        if self._guidance is None:
-            self._guidance = GuidanceRenderer(self.edition.book, self.edition.document, self.env)
-        return self._guidance
+        return self.edition.renderer()
 
     def pdf(self, html: str, name: str, template: str, forms: bool = False) -> bytes:
         """Render print HTML to PDF; a refused fetch or WeasyPrint error is a content error."""
@@ -111,7 +117,7 @@ OutputMaker = Callable[[RenderContext], dict[str, bytes]]
 def render_edition(edition: Edition, with_pdf: bool = True) -> RenderedEdition:
     from guidance_builder.render.outputs import OUTPUTS
 
-    context = RenderContext(edition, create_environment(edition.project), with_pdf)
+    context = RenderContext(edition, edition.renderer().env, with_pdf)
     files: dict[str, bytes] = {}
     for make in OUTPUTS:
         files.update(make(context))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from guidance_builder.checks import run_checks
-from guidance_builder.diagnostics import ContentError
+from guidance_builder.diagnostics import ContentError, Diagnostics
 from guidance_builder.pipeline import Edition, require_edition
 from guidance_builder.project import Project
 
@@ -12,8 +12,18 @@ def verify(edition: Edition) -> list[str]:
     """Run every consistency check; raise ContentError on any error, return warnings."""
     problems = run_checks(edition)
     if any(p.severity == "error" for p in problems):
-        raise ContentError(sorted(problems, key=lambda d: (d.location, d.message)))
+        raise ContentError(sorted(problems, key=lambda d: d.location))
     return [str(p) for p in problems]
+
+
+def verify_outputs(edition: Edition, files: dict[str, bytes]) -> None:
+    """Check 7 on everything a build produced, PDFs included, before anything is published."""
+    from guidance_builder.checks.one_version import check_outputs
+
+    diagnostics = Diagnostics()
+    check_outputs(edition, files, diagnostics)
+    if diagnostics:
+        raise ContentError(diagnostics.sorted())
 
 
 def run(project: Project) -> list[str]:

@@ -20,6 +20,7 @@ class GuidanceRenderer:
         self.env = env
         self.prose = ProseRenderer(ProseContext(book, document, self._insert_block))
         self._sections: dict[str, Markup] | None = None
+        self._pages: dict[tuple[bool, str], str] = {}
 
     def sections(self) -> dict[str, Markup]:
         if self._sections is None:
@@ -27,6 +28,12 @@ class GuidanceRenderer:
         return self._sections
 
     def page(self, print_mode: bool, asset_base: str) -> str:
+        key = (print_mode, asset_base)
+        if key not in self._pages:
+            self._pages[key] = self._render_page(print_mode, asset_base)
+        return self._pages[key]
+
+    def _render_page(self, print_mode: bool, asset_base: str) -> str:
         template = self.env.get_template("guidance.html")
         return template.render(
             meta=self.book.meta,

@@ -5,6 +5,7 @@ Add a new document by writing a maker and listing it in OUTPUTS.
 
 from __future__ import annotations
 
+from guidance_builder.checks.rendered import WEB_ASSETS
 from guidance_builder.pipeline import RenderContext
 from guidance_builder.render.fetcher import ASSET_PREFIX
 from guidance_builder.render.rules_json import render_rules_json
@@ -13,7 +14,7 @@ SITE_ASSETS = ("guidance.css",)
 
 
 def guidance_outputs(context: RenderContext) -> dict[str, bytes]:
-    files = {f"{context.version}/guidance.html": context.guidance.page(print_mode=False, asset_base="../assets/").encode()}
+    files = {f"{context.version}/guidance.html": context.guidance.page(print_mode=False, asset_base=WEB_ASSETS).encode()}
     if context.with_pdf:
         html = context.guidance.page(print_mode=True, asset_base=ASSET_PREFIX)
         files[f"{context.version}/guidance.pdf"] = context.pdf(html, "guidance.pdf", "guidance.html")

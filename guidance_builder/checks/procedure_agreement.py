@@ -1,0 +1,124 @@
+"""Check 4: the numbered steps and the diagram, as rendered, give the same outcome as the
+procedure definition for every combination of answers."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from guidance_builder.checks.rendered import guidance_page
+from guidance_builder.diagnostics import Diagnostics
+from guidance_builder.model.content import Procedure
+
+NAME = "Procedure and text agree"
+STEP_LINK = re.compile(r"go to step (\d+)", re.I)
+
+
+def asked_items(procedure: Procedure) -> list[str]:
+    return [
+        f"{kind}.{item}" for step in procedure.steps for kind in ("triggers", "criteria", "exemptions") for item in getattr(step.asks, kind)
+    ]
+
+
+def walk_definition(procedure: Procedure, answers: dict[str, bool]) -> str:
+    steps = {s.id: s for s in procedure.steps}
+    step = steps[procedure.start]
+    while True:
+        asked = [f"{kind}.{item}" for kind in ("triggers", "criteria", "exemptions") for item in getattr(step.asks, kind)]
+        branch = step.if_any if any(answers[a] for a in asked) else step.if_none
+        if branch.outcome:
+            return branch.outcome
+        step = steps[branch.next]
+
+
+def combinations(procedure: Procedure):
+    items = asked_items(procedure)
+    for values in itertools.product((False, True), repeat=len(items)):
+        yield dict(zip(items, values, strict=True))
+
+
+def run(edition, diagnostics: Diagnostics) -> None:
+    procedure = edition.book.procedure
+    page = guidance_page(edition)
+    outcome_by_name = {o.name.lower(): o.id for o in procedure.outcomes}
+    where = edition.sources.location("procedure.yaml", ("steps",))
+    for label, read in (("numbered steps", _read_steps), ("diagram", _read_diagram)):
+        described = read(page, procedure, outcome_by_name)
+        if described is None:
+            diagnostics.error(
+                where,
+                f"the {label} of the procedure are not in the guidance",
+                "add {insert:steps} and {insert:diagram} to the procedure section",
+                check=NAME,
+            )
+            continue
+        for answers in combinations(procedure):
+            expected = walk_definition(procedure, answers)
+            got = _walk_text(described, procedure, answers)
+            if got != expected:
+                yes = ", ".join(k for k, v in answers.items() if v) or "nothing"
+                diagnostics.error(
+                    where,
+                    f"the {label} give '{got}' but the procedure gives '{expected}' when the answers are yes to: {yes}",
+                    "the text is generated from procedure.yaml: check templates/blocks/steps.html and diagram.html",
+                    check=NAME,
+                )
+                break
+
+
+def _walk_text(described: list[dict[str, str]], procedure: Procedure, answers: dict[str, bool]) -> str:
+    index = 0
+    for _ in range(len(described) + 1):
+        if index >= len(described) or index >= len(procedure.steps):
+            return "missing step"
+        step = procedure.steps[index]
+        asked = [f"{kind}.{item}" for kind in ("triggers", "criteria", "exemptions") for item in getattr(step.asks, kind)]
+        target = described[index]["yes" if any(answers[a] for a in asked) else "no"]
+        if target.startswith("step:"):
+            index = int(target[5:]) - 1
+        else:
+            return target
+    return "loop"
+
+
+def _target(text: str, outcome_by_name: dict[str, str]) -> str:
+    link = STEP_LINK.search(text)
+    if link:
+        return f"step:{link.group(1)}"
+    lowered = text.lower()
+    found = [oid for name, oid in outcome_by_name.items() if name in lowered]
+    return max(found, key=len) if found else "unclear"
+
+
+def _read_steps(page, procedure, outcome_by_name):
+    rows = page.with_class("step")
+    if not rows:
+        return None
+    described = []
+    for row in rows:
+        branches = [page.text(li) for li in row.iter() if li.tag.endswith("}li") and li is not row]
+        answer = {}
+        for text in branches:
+            for word in ("yes", "no"):
+                if text.lower().startswith(word + ":"):
+                    answer[word] = _target(text[len(word) + 1 :], outcome_by_name)
+        described.append(answer if len(answer) == 2 else {"yes": "unclear", "no": "unclear"})
+    return described
+
+
+def _read_diagram(page, procedure, outcome_by_name):
+    rows = page.with_class("flow-row")
+    if not rows:
+        return None
+    described = []
+    for row in rows:
+        answer = {}
+        for part in row.iter():
+            css = (part.get("class") or "").split()
+            if "flow-exit" in css or "flow-down" in css:
+                text = page.text(part).lstrip("→↓ ")
+                for word in ("yes", "no"):
+                    if text.lower().startswith(word + ":"):
+                        answer[word] = _target(text[len(word) + 1 :], outcome_by_name)
+        described.append(answer if len(answer) == 2 else {"yes": "unclear", "no": "unclear"})
+    return described
