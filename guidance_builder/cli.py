@@ -22,6 +22,7 @@ EXIT_OK, EXIT_BUG, EXIT_CONTENT = 0, 1, 2
 COMMANDS = {
     "build": "check the content and build the site into build/site",
     "check": "run every validation and consistency check; write nothing",
+    "contract": "fill the model contract or the assessment record from YAML answers; list their fields",
 }
 """Subcommand name → help; the module is guidance_builder.commands.<name>."""
 

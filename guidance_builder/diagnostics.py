@@ -75,6 +75,12 @@ class ContentError(Exception):
         self.diagnostics = diagnostics
 
 
+def close_match(word: str, choices: Iterable[str]) -> str:
+    """'did you mean X?' only when one choice is close: for renames and typos."""
+    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint naming the closest known choice, or listing the choices."""
     choices = sorted(set(choices))

@@ -48,9 +48,9 @@ def load_edition(project: Project, diagnostics: Diagnostics) -> Edition | None:
     if book is None or diagnostics:
         return None
     sources = SourceMap(documents)
+    # Cross-file rule errors do not stop the prose being read: a drafter who deletes an
+    # exemption should also hear about every paragraph that still mentions it.
     validate_rules(book, sources, diagnostics)
-    if diagnostics:
-        return None
     sections = load_sections(project, book.meta, lambda path: sources.location("guidance.yaml", path), diagnostics)
     document = build_document(book, sections, diagnostics)
     check_references(book, document, sources, diagnostics)

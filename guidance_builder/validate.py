@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from guidance_builder.diagnostics import Diagnostics, Location, did_you_mean
+from guidance_builder.diagnostics import Diagnostics, Location, close_match, did_you_mean
 from guidance_builder.loading.yaml_source import YamlDocument, YamlPath
 from guidance_builder.model import CONTENT_FILES, Rulebook
 from guidance_builder.model import content as c
@@ -210,7 +210,7 @@ def validate_rules(book: Rulebook, sources: SourceMap, diagnostics: Diagnostics)
             diagnostics.error(
                 sources.location(file, (key,)),
                 f"{key} must include '{required}'",
-                did_you_mean(required, seen) or "the decision engine and the assess input format depend on this id; restore it",
+                close_match(required, seen) or "the decision engine and the assess input format depend on this id; restore it",
             )
 
     section_ids: dict[str, int] = {}

@@ -21,6 +21,7 @@ CHECKS = [
     "must_and_should",  # 6. 'must' only in duty paragraphs
     "one_version",  # 7. one version, status and date on every output
     "publishable",  # 8. a final edition has no drafting markers or assumptions
+    "contract_references",  # the model contract is valid and every cross-reference in it resolves
 ]
 """Module names under guidance_builder.checks, run in this order."""
 

@@ -32,7 +32,14 @@ def contract_markdown() -> MarkdownIt:
     md.disable("image")
     md.validateLink = lambda url: url.strip().lower().startswith(SAFE_LINK_PREFIXES)
     md.use(helpers_plugin)
+    md.add_render_rule("gb_helper", lambda self, tokens, idx, options, env: env["resolve"](tokens[idx].meta))
     return md
+
+
+def render_inline(text: str, resolve) -> str:
+    """Inline Markdown to HTML; `resolve(meta) -> str` renders each helper."""
+    md = contract_markdown()
+    return md.renderer.render(parse_inline(text), md.options, {"resolve": resolve})
 
 
 def parse_inline(text: str) -> list[Token]:

@@ -31,4 +31,6 @@ def asset_outputs(context: RenderContext) -> dict[str, bytes]:
     return {f"assets/{name}": (assets / name).read_bytes() for name in SITE_ASSETS}
 
 
-OUTPUTS = [guidance_outputs, rules_outputs, asset_outputs]
+from guidance_builder.contract.outputs import contract_outputs, record_outputs  # noqa: E402
+
+OUTPUTS = [guidance_outputs, rules_outputs, asset_outputs, contract_outputs, record_outputs]

@@ -5,9 +5,9 @@ The HTML id comes from the key, not from the number, so links survive renumberin
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 
-from guidance_builder.diagnostics import did_you_mean
 
 INSERT_KINDS: dict[str, str | None] = {
     "triggers": "trigger",
@@ -70,5 +70,11 @@ class AnchorIndex:
         kind = key.split(".", 1)[0]
         if kind not in REF_KINDS:
             return f"references start with one of: {', '.join(REF_KINDS)}"
-        same_kind = [k for k in self.anchors if k.startswith(kind + ".")]
-        return did_you_mean(key, same_kind) or "check the id in the YAML, or give the paragraph an id with {#id}"
+        name = key.split(".", 1)[-1]
+        same_kind = [k.split(".", 1)[1] for k in self.anchors if k.startswith(kind + ".")]
+        close = difflib.get_close_matches(name, same_kind, n=1, cutoff=0.6)
+        if close:
+            return f"did you mean '{kind}.{close[0]}'?"
+        if kind == "para":
+            return "give the paragraph an id with {#id} on the line above it"
+        return f"no {kind} has the id '{name}': it may have been removed or renamed in the YAML; update or remove this reference"
