@@ -22,6 +22,10 @@ EXIT_OK, EXIT_BUG, EXIT_CONTENT = 0, 1, 2
 COMMANDS = {
     "build": "check the content and build the site into build/site",
     "check": "run every validation and consistency check; write nothing",
+    "publish": "freeze the working edition into editions/<version>/; published editions never change",
+    "diff": "list what changed in the rules between two editions",
+    "serve": "build, serve the site on localhost and rebuild on every change",
+    "assess": "assess a contract, or a register of contracts, against the guidance's rules",
     "contract": "fill the model contract or the assessment record from YAML answers; list their fields",
 }
 """Subcommand name → help; the module is guidance_builder.commands.<name>."""

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import jinja2
 
 from guidance_builder.diagnostics import ContentError, Diagnostic, Diagnostics, Location
+from guidance_builder.editions.history import HistoryEntry, check_not_republished, edition_history
+from guidance_builder.editions.store import PublishedEdition, list_published
 from guidance_builder.loading.content import load_sections, load_yaml_files
 from guidance_builder.model import Rulebook
 from guidance_builder.project import Project
@@ -30,6 +32,12 @@ class Edition:
     book: Rulebook
     document: GuidanceDocument
     sources: SourceMap
+    published: list[PublishedEdition] = field(default_factory=list)
+    """Every published edition in editions/, verified, oldest first."""
+    history: list[HistoryEntry] = field(default_factory=list)
+    """This edition and the earlier ones, newest first, with what each changed."""
+    frozen: PublishedEdition | None = None
+    """The published edition this content is, when it is one: its documents are not rebuilt."""
     _renderer: GuidanceRenderer | None = None
     cache: dict[str, object] = field(default_factory=dict)
     """Rendered and parsed pages that several checks read, made once."""
@@ -37,7 +45,7 @@ class Edition:
     def renderer(self) -> GuidanceRenderer:
         """The one renderer of this edition, shared by checks and outputs so nothing renders twice."""
         if self._renderer is None:
-            self._renderer = GuidanceRenderer(self.book, self.document, create_environment(self.project))
+            self._renderer = GuidanceRenderer(self.book, self.document, create_environment(self.project), self.history)
         return self._renderer
 
 
@@ -54,9 +62,12 @@ def load_edition(project: Project, diagnostics: Diagnostics) -> Edition | None:
     sections = load_sections(project, book.meta, lambda path: sources.location("guidance.yaml", path), diagnostics)
     document = build_document(book, sections, diagnostics)
     check_references(book, document, sources, diagnostics)
+    published = list_published(project, diagnostics)
+    frozen = check_not_republished(project, book, published, sources.location("guidance.yaml", ("version",)), diagnostics)
+    history = edition_history(project, book, published, diagnostics)
     if diagnostics:
         return None
-    return Edition(project, book, document, sources)
+    return Edition(project, book, document, sources, published, history, frozen)
 
 
 def require_edition(project: Project) -> tuple[Edition, Diagnostics]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,14 +10,19 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Project:
     root: Path
+    content_folder: Path | None = None
+    """Content of another edition (a published snapshot); by default root/content."""
 
     @classmethod
     def at(cls, root: str | Path) -> Project:
         return cls(Path(root).resolve())
 
+    def with_content(self, folder: Path) -> Project:
+        return dataclasses.replace(self, content_folder=folder.resolve())
+
     @property
     def content(self) -> Path:
-        return self.root / "content"
+        return self.content_folder or self.root / "content"
 
     @property
     def templates(self) -> Path:
@@ -29,6 +35,10 @@ class Project:
     @property
     def build(self) -> Path:
         return self.root / "build"
+
+    @property
+    def editions(self) -> Path:
+        return self.root / "editions"
 
     def display(self, path: Path) -> str:
         """A path as a drafter sees it: relative to the project root."""

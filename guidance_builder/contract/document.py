@@ -300,6 +300,20 @@ def check_references(document: ContractDocument, diagnostics: Diagnostics) -> No
         if len(set(values)) != len(values):
             diagnostics.error(where, f"the field '{item.name}' lists a choice value twice", "give each choice its own value")
 
+    for file, path, clause in _all_clauses(document):
+        for p, para in enumerate(clause.paragraphs):
+            if para.table is None:
+                continue
+            width = len(para.table.columns)
+            for r, row in enumerate(para.table.rows):
+                cells = len(row.cells) + (1 if row.fields else 0)
+                if cells != width:
+                    diagnostics.error(
+                        docs[file].location(path + ("paragraphs", p, "table", "rows", r)),
+                        f"this row fills {cells} columns but the table has {width}",
+                        "give one cell per column; a row's fields fill its last column",
+                    )
+
     assumption_ids = {a.id for a in document.meta.assumptions}
     for file, path, text in texts(document):
         for helper in helpers_in(text):
@@ -307,14 +321,9 @@ def check_references(document: ContractDocument, diagnostics: Diagnostics) -> No
             if problem:
                 diagnostics.error(helper_location(docs[file], path, helper.source), problem, hint)
 
-    optional_items: list[tuple[str, YamlPath, Any]] = []
-    for p, part in enumerate(document.core.parts):
-        for c, clause in enumerate(part.clauses):
-            optional_items.append(("core-terms.yaml", ("parts", p, "clauses", c), clause))
+    optional_items: list[tuple[str, YamlPath, Any]] = list(_all_clauses(document))
     for s, numbered in enumerate(document.schedules):
         optional_items.append(("schedules.yaml", ("schedules", s), numbered.schedule))
-        for c, clause in enumerate(numbered.schedule.clauses):
-            optional_items.append(("schedules.yaml", ("schedules", s, "clauses", c), clause))
     for file, path, item in optional_items:
         where = docs[file].location(path + ("id",))
         if item.optional and item.chosen_by is None:
@@ -337,6 +346,15 @@ def check_references(document: ContractDocument, diagnostics: Diagnostics) -> No
                     f"the field '{item.chosen_by}' is not a yes/no field",
                     "use a field of type yesno",
                 )
+
+
+def _all_clauses(document: ContractDocument) -> Iterator[tuple[str, YamlPath, Clause]]:
+    for p, part in enumerate(document.core.parts):
+        for c, clause in enumerate(part.clauses):
+            yield "core-terms.yaml", ("parts", p, "clauses", c), clause
+    for s, numbered in enumerate(document.schedules):
+        for c, clause in enumerate(numbered.schedule.clauses):
+            yield "schedules.yaml", ("schedules", s, "clauses", c), clause
 
 
 def _resolve_problem(helper, document: ContractDocument, field_map, assumption_ids) -> tuple[str, str]:

@@ -111,7 +111,9 @@ class _Writer:
         self.doc.add_heading(f"{c.number}\t{clause.title}" + ("  [Optional]" if clause.optional else ""), level=heading_level)
         if clause.optional:
             chooser = self.field_map[clause.chosen_by]
-            self.para(f"This applies only if the answer to “{chooser.field.label}” ({chooser.where}) is yes.", indent=30).runs[0].italic = True
+            self.para(f"This applies only if the answer to “{chooser.field.label}” ({chooser.where}) is yes.", indent=30).runs[
+                0
+            ].italic = True
         self.note(clause.note)
         for d in clause.definitions:
             p = self.para(indent=30)
@@ -129,9 +131,7 @@ class _Writer:
             self.note(para.note)
 
     def table(self, table) -> None:
-        has_fields = any(row.fields for row in table.rows)
-        columns = len(table.columns) + (1 if has_fields and len(table.columns) == len(table.rows[0].cells) else 0)
-        t = self.doc.add_table(rows=1, cols=columns)
+        t = self.doc.add_table(rows=1, cols=len(table.columns))
         t.style = "Table Grid"
         for i, title in enumerate(table.columns):
             t.rows[0].cells[i].text = title
@@ -200,7 +200,9 @@ class _Writer:
             self.doc.add_heading(f"Schedule {s.number}: {s.schedule.title}" + ("  [Optional]" if s.schedule.optional else ""), level=1)
             if s.schedule.optional:
                 chooser = self.field_map[s.schedule.chosen_by]
-                self.para(f"This schedule applies only if the answer to “{chooser.field.label}” ({chooser.where}) is yes.").runs[0].italic = True
+                self.para(f"This schedule applies only if the answer to “{chooser.field.label}” ({chooser.where}) is yes.").runs[
+                    0
+                ].italic = True
             self.note(s.schedule.note, indent=0)
             if s.schedule.intro:
                 self.para(s.schedule.intro)

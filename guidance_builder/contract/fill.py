@@ -33,7 +33,7 @@ def format_answer(item: Field, value: Any) -> str:
         return f"£{amount:,.2f}"
     if item.type == "number":
         return str(value)
-    return str(value)
+    return str(value).strip()
 
 
 def check_answer(item: Field, value: Any) -> str | None:
@@ -134,7 +134,9 @@ def record_answers(doc: YamlDocument, form: RecordForm, diagnostics: Diagnostics
 
     def mapping(value: Any, path: YamlPath, keys: set[str]) -> dict:
         if not isinstance(value, dict):
-            diagnostics.error(doc.location(path), f"'{path[-1]}' should be a set of keys and values", f"expected keys: {', '.join(sorted(keys))}")
+            diagnostics.error(
+                doc.location(path), f"'{path[-1]}' should be a set of keys and values", f"expected keys: {', '.join(sorted(keys))}"
+            )
             return {}
         for key in value:
             if key not in keys:
@@ -164,11 +166,15 @@ def record_answers(doc: YamlDocument, form: RecordForm, diagnostics: Diagnostics
         if isinstance(criteria, dict):
             for cid, answer in criteria.items():
                 if cid not in known:
-                    diagnostics.error(doc.location(("criteria", cid)), f"unknown criterion '{cid}'", did_you_mean(cid, known) or "see criteria.yaml")
+                    diagnostics.error(
+                        doc.location(("criteria", cid)), f"unknown criterion '{cid}'", did_you_mean(cid, known) or "see criteria.yaml"
+                    )
                 else:
                     put(criterion_field(cid), answer, ("criteria", cid))
         else:
-            diagnostics.error(doc.location(("criteria",)), "'criteria' should map each criterion id to true or false", "for example at_risk_contact: true")
+            diagnostics.error(
+                doc.location(("criteria",)), "'criteria' should map each criterion id to true or false", "for example at_risk_contact: true"
+            )
     if "good_reason" in data and data["good_reason"] is not None:
         block = mapping(data["good_reason"], ("good_reason",), {"ground", "evidence", "support_considered"})
         if "ground" in block:
@@ -182,7 +188,11 @@ def record_answers(doc: YamlDocument, form: RecordForm, diagnostics: Diagnostics
             considered = block["support_considered"]
             measures = {n.removeprefix("support_") for n in fields if n.startswith("support_") and not n.endswith("_notes")}
             if not isinstance(considered, list):
-                diagnostics.error(doc.location(("good_reason", "support_considered")), "'support_considered' should be a list of support measure ids", "start each entry with '- '")
+                diagnostics.error(
+                    doc.location(("good_reason", "support_considered")),
+                    "'support_considered' should be a list of support measure ids",
+                    "start each entry with '- '",
+                )
             else:
                 for index, measure in enumerate(considered):
                     if measure not in measures:
@@ -197,6 +207,14 @@ def record_answers(doc: YamlDocument, form: RecordForm, diagnostics: Diagnostics
 
 
 # Writing ------------------------------------------------------------------------
+
+
+def pdf_field_types(pdf: bytes) -> dict[str, str]:
+    """Each AcroForm field of a PDF and its type (/Tx, /Btn, /Ch), read in strict mode."""
+    from pypdf import PdfReader
+
+    fields = PdfReader(io.BytesIO(pdf), strict=True).get_fields() or {}
+    return {name: str(field.get("/FT")) for name, field in fields.items()}
 
 
 def fill_pdf(pdf: bytes, values: dict[str, str]) -> bytes:

@@ -83,8 +83,19 @@ def build_record(book: Rulebook, plain: Callable[[str], str] = str) -> RecordFor
                     _f("authority_type", "Type of authority", "choice", None, True, [(t.id, t.name) for t in book.authority_types]),
                     _f("provider_name", "Provider", "text", "The provider under the contract.", True),
                     _f("provider_type", "Type of provider", "choice", None, True, PARTY_TYPES),
-                    _f("relevant_contract", "The contract is a relevant contract", "yesno", "Tick if the contract falls within the statutory definition."),
-                    _f("contract_value", "Contract value (£)", "money", "The value of the contract, calculated as the guidance describes.", True),
+                    _f(
+                        "relevant_contract",
+                        "The contract is a relevant contract",
+                        "yesno",
+                        "Tick if the contract falls within the statutory definition.",
+                    ),
+                    _f(
+                        "contract_value",
+                        "Contract value (£)",
+                        "money",
+                        "The value of the contract, calculated as the guidance describes.",
+                        True,
+                    ),
                     _f("event", "Event", "choice", "What started the assessment.", True, [(t.id, t.name) for t in book.triggers]),
                     _f("event_date", "Date of the event", "date", "The date of expiry or termination.", True),
                 ],
@@ -102,7 +113,13 @@ def build_record(book: Rulebook, plain: Callable[[str], str] = str) -> RecordFor
                 plain(c.question),
                 [
                     _f(criterion_field(c.id), f"{c.name}: yes", "yesno", "Tick if the service meets this test."),
-                    _f(f"{criterion_field(c.id)}_reasons", f"{c.name}: reasons", "multiline", "The reasons and the evidence relied on.", True),
+                    _f(
+                        f"{criterion_field(c.id)}_reasons",
+                        f"{c.name}: reasons",
+                        "multiline",
+                        "The reasons and the evidence relied on.",
+                        True,
+                    ),
                 ],
                 f"record-criterion-{c.id}",
             )
@@ -135,7 +152,14 @@ def build_record(book: Rulebook, plain: Callable[[str], str] = str) -> RecordFor
                 "Ground relied on",
                 "",
                 [
-                    _f("good_reason_ground", "Ground relied on", "choice", None, False, [("none", "None")] + [(g.id, g.name) for g in book.grounds]),
+                    _f(
+                        "good_reason_ground",
+                        "Ground relied on",
+                        "choice",
+                        None,
+                        False,
+                        [("none", "None")] + [(g.id, g.name) for g in book.grounds],
+                    ),
                     _f("good_reason_evidence", "Evidence for the ground", "multiline", "The evidence the guidance asks for."),
                 ],
                 "record-good-reason",
@@ -147,7 +171,12 @@ def build_record(book: Rulebook, plain: Callable[[str], str] = str) -> RecordFor
                 plain(s.description),
                 [
                     _f(support_field(s.id), f"{s.name}: considered", "yesno", "Tick if the authority considered this support measure."),
-                    _f(f"{support_field(s.id)}_notes", f"{s.name}: how it was considered", "multiline", "What it would contribute, and when."),
+                    _f(
+                        f"{support_field(s.id)}_notes",
+                        f"{s.name}: how it was considered",
+                        "multiline",
+                        "What it would contribute, and when.",
+                    ),
                 ],
                 f"record-support-{s.id}",
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from typing import NamedTuple
 
 PROVIDER_TYPES = ("private", "voluntary", "local_authority", "other_public_authority")
 """Who may deliver a contract: the `provider.type` values of the assess input."""
@@ -21,15 +21,15 @@ PARTY_LABELS = {
 """How a party type reads in a reason: 'between a local authority and a private provider'."""
 
 
-@dataclass(frozen=True, slots=True)
-class GoodReason:
+class GoodReason(NamedTuple):
     ground: str
     evidence: str = ""
     support_considered: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Contract:
+class Contract(NamedTuple):
+    """Named tuples, not dataclasses: a register makes one per row, and they are cheap."""
+
     reference: str
     title: str
     authority_name: str

@@ -90,18 +90,18 @@ class ContractReader:
 def to_contract(model: BaseModel) -> Contract:
     reason = model.good_reason
     return Contract(
-        reference=model.reference,
-        title=model.title,
-        authority_name=model.authority.name,
+        reference=model.reference.strip(),
+        title=model.title.strip(),
+        authority_name=model.authority.name.strip(),
         authority_type=model.authority.type,
-        provider_name=model.provider.name,
+        provider_name=model.provider.name.strip(),
         provider_type=model.provider.type,
         relevant_contract=model.relevant_contract,
         value_gbp=model.value_gbp,
         event=model.event,
         event_date=model.event_date,
         criteria=dict(model.criteria),
-        good_reason=None if reason is None else GoodReason(reason.ground, reason.evidence, tuple(reason.support_considered)),
+        good_reason=None if reason is None else GoodReason(reason.ground, reason.evidence.strip(), tuple(reason.support_considered)),
     )
 
 
@@ -149,7 +149,7 @@ def _report(problem: dict[str, Any], doc: YamlDocument, diagnostics: Diagnostics
     elif kind == "string_type":
         hint = "put the text in quotes" if isinstance(value, (int, float, bool)) or value is None else "write text here"
         diagnostics.error(where, f"'{field}' should be text, not {_describe(value)}", hint)
-    elif kind == "string_too_short":
+    elif kind in ("string_too_short", "string_pattern_mismatch"):
         diagnostics.error(where, f"'{field}' is empty", "write the text")
     elif kind in ("int_type", "int_parsing", "int_from_float"):
         diagnostics.error(where, f"'{field}' should be a whole number of pounds, not {_describe(value)}", "write the number without £, commas, pence or quotes")

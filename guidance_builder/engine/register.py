@@ -1,26 +1,35 @@
 """A contract register: one contract per CSV row, streamed, validated and assessed.
 
 Rows are checked by hand rather than through the pydantic model, which is too slow
-for a large register; the rules are the same (tests/test_assess_register.py runs
-both on the same contracts). A bad row is reported with its row and column and
+for a large register; the rules are the same, and tests/test_assess_register.py
+runs both on the same contracts. A bad row is reported with its row and column and
 the rest are still assessed.
+
+For speed, a row that is plainly valid takes a short path (`RowReader.quick`), and
+contracts that the engine would decide the same way (`Engine.decision_key`) share
+one assessment, whose result row is encoded once; only the words that quote the
+contract's value are made for each row. Anything unusual takes the full path.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from guidance_builder.diagnostics import Diagnostic, Location, did_you_mean
 from guidance_builder.engine.contract import NO_EVENT, PROVIDER_TYPES, Contract, GoodReason
-from guidance_builder.engine.rules import Assessment, Engine
+from guidance_builder.engine.reasons import money
+from guidance_builder.engine.rules import Assessment, Engine, ThresholdApplied
 
 LIST_SEPARATOR = ";"
+REASON_SEPARATOR = " | "
 BOOLEANS = {"true": True, "false": False, "yes": True, "no": False}
+_QUICK_BOOLEANS = {spelling: value for word, value in BOOLEANS.items() for spelling in (word, word.upper(), word.capitalize())}
 GOOD_REASON_COLUMNS = ("good_reason.ground", "good_reason.evidence", "good_reason.support_considered")
 RESULT_COLUMNS = (
     "row",
@@ -37,6 +46,7 @@ RESULT_COLUMNS = (
     "errors",
 )
 INVALID = "invalid"
+CACHE_LIMIT = 100_000
 
 
 def register_columns(engine: Engine) -> list[str]:
@@ -84,10 +94,17 @@ class Summary:
             "invalid": self.invalid,
             "outcomes": self.outcomes,
             "exempt_by": self.exempt_by,
-            "errors": [
-                {"row": d.location.line, "column": d.location.column, "message": d.message, "hint": d.hint, "text": str(d)} for d in self.errors
-            ],
+            "errors": [{"row": d.location.line, "column": d.location.column, "message": d.message, "hint": d.hint, "text": str(d)} for d in self.errors],
         }
+
+
+def _parse_date(text: str) -> datetime.date | None:
+    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not text.isascii() or not text.replace("-", "").isdigit():
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 class RowReader:
@@ -99,14 +116,85 @@ class RowReader:
         self.width = len(header)
         index = {name: i for i, name in enumerate(header)}
         self.index = index
-        self.authority_types = set(engine.authority_types)
-        self.provider_types = set(PROVIDER_TYPES)
-        self.events = {*engine.trigger_ids, NO_EVENT}
-        self.grounds = set(engine.ground_ids)
-        self.supports = set(engine.support_ids)
+        self.authority_types = frozenset(engine.authority_types)
+        self.provider_types = frozenset(PROVIDER_TYPES)
+        self.events = frozenset({*engine.trigger_ids, NO_EVENT})
+        self.grounds = frozenset(engine.ground_ids)
+        self.supports = frozenset(engine.support_ids)
         self.criteria = [(c, index[f"criteria.{c}"]) for c in engine.criteria_ids]
         self.good_reason = [index.get(name) for name in GOOD_REASON_COLUMNS]
+        self._positions = tuple(
+            index[name]
+            for name in (
+                "reference",
+                "title",
+                "authority_name",
+                "authority_type",
+                "provider_name",
+                "provider_type",
+                "relevant_contract",
+                "value_gbp",
+                "event",
+                "event_date",
+            )
+        )
         self._dates: dict[str, datetime.date | None] = {}
+
+    # The short path ----------------------------------------------------------------
+
+    def quick(self, cells: list[str]) -> Contract | None:
+        """The contract of a row whose every cell is plainly valid; None sends the row to `read`.
+
+        It may refuse a valid row (the full path then accepts it) but must never accept
+        a row `read` would refuse, nor read one differently.
+        """
+        if len(cells) != self.width:
+            return None
+        i_ref, i_title, i_aname, i_atype, i_pname, i_ptype, i_rel, i_value, i_event, i_date = self._positions
+        reference, title, authority_name, provider_name = cells[i_ref], cells[i_title], cells[i_aname], cells[i_pname]
+        if not (reference and title and authority_name and provider_name):
+            return None
+        if reference[0] == " " or reference[-1] == " " or title[0] == " " or title[-1] == " ":
+            return None
+        if authority_name[0] == " " or authority_name[-1] == " " or provider_name[0] == " " or provider_name[-1] == " ":
+            return None
+        authority_type, provider_type, event = cells[i_atype], cells[i_ptype], cells[i_event]
+        if authority_type not in self.authority_types or provider_type not in self.provider_types or event not in self.events:
+            return None
+        relevant = _QUICK_BOOLEANS.get(cells[i_rel])
+        raw_value = cells[i_value]
+        if relevant is None or not raw_value.isdigit() or not raw_value.isascii():
+            return None
+        event_date = self._dates.get(cells[i_date], False)
+        if event_date is False:
+            event_date = self._dates[cells[i_date]] = _parse_date(cells[i_date])
+        if event_date is None:
+            return None
+        criteria = {}
+        for criterion, column in self.criteria:
+            flag = _QUICK_BOOLEANS.get(cells[column])
+            if flag is None:
+                return None
+            criteria[criterion] = flag
+        good_reason = None
+        ground_at, evidence_at, support_at = self.good_reason
+        ground = cells[ground_at] if ground_at is not None else ""
+        evidence = cells[evidence_at].strip() if evidence_at is not None else ""
+        support_text = cells[support_at] if support_at is not None else ""
+        if ground:
+            if ground not in self.grounds:
+                return None
+            support = tuple(support_text.split(LIST_SEPARATOR)) if support_text else ()
+            if not self.supports.issuperset(support) or len(set(support)) != len(support):
+                return None
+            good_reason = GoodReason(ground, evidence, support)
+        elif evidence or support_text:
+            return None
+        return Contract(
+            reference, title, authority_name, authority_type, provider_name, provider_type, relevant, int(raw_value), event, event_date, criteria, good_reason
+        )
+
+    # The full path -------------------------------------------------------------------
 
     def error(self, errors: list[Diagnostic], row: int, column: int, message: str, hint: str = "") -> None:
         errors.append(Diagnostic(Location(self.display, row, column + 1), message, hint))
@@ -115,9 +203,7 @@ class RowReader:
         errors: list[Diagnostic] = []
         if len(cells) != self.width:
             column = min(len(cells), self.width)
-            self.error(
-                errors, row, column, f"the row has {len(cells)} cells but the header has {self.width} columns", "check for a missing or extra comma"
-            )
+            self.error(errors, row, column, f"the row has {len(cells)} cells but the header has {self.width} columns", "check for a missing or extra comma")
             return None, errors
         index = self.index
 
@@ -127,7 +213,7 @@ class RowReader:
                 self.error(errors, row, index[name], f"'{name}' is empty", "every contract needs it")
             return value
 
-        def choice(name: str, allowed: set[str], noun: str) -> str:
+        def choice(name: str, allowed: frozenset[str], noun: str) -> str:
             value = cells[index[name]].strip()
             if value not in allowed:
                 if value:
@@ -151,10 +237,10 @@ class RowReader:
         provider_type = choice("provider_type", self.provider_types, "provider type")
         relevant = boolean("relevant_contract", index["relevant_contract"])
         raw_value = cells[index["value_gbp"]].strip()
+        value = 0
         if raw_value.isascii() and raw_value.isdigit():
             value = int(raw_value)
         else:
-            value = 0
             self.error(
                 errors,
                 row,
@@ -164,9 +250,7 @@ class RowReader:
             )
         event = choice("event", self.events, "event")
         raw_date = cells[index["event_date"]].strip()
-        event_date = self._dates.get(raw_date, False)
-        if event_date is False:
-            event_date = self._dates[raw_date] = _parse_date(raw_date)
+        event_date = _parse_date(raw_date)
         if event_date is None:
             self.error(
                 errors, row, index["event_date"], f"'event_date' should be a real date, not '{raw_date}'", "write dates as YYYY-MM-DD, for example 2026-09-30"
@@ -185,9 +269,10 @@ class RowReader:
                 )
         if errors:
             return None, errors
-        return Contract(
+        contract = Contract(
             reference, title, authority_name, authority_type, provider_name, provider_type, relevant, value, event, event_date, criteria, good_reason
-        ), errors
+        )
+        return contract, errors
 
     def _good_reason(self, cells: list[str], row: int, errors: list[Diagnostic]) -> GoodReason | None:
         ground_at, evidence_at, support_at = self.good_reason
@@ -213,15 +298,6 @@ class RowReader:
             else:
                 support.append(item)
         return GoodReason(ground, evidence, tuple(support))
-
-
-def _parse_date(text: str) -> datetime.date | None:
-    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not text.replace("-", "").isdigit() or not text.isascii():
-        return None
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def check_header(header: list[str], engine: Engine, display: str) -> list[Diagnostic]:
@@ -253,21 +329,30 @@ class RegisterError(Exception):
         self.diagnostics = diagnostics
 
 
-def read_register(engine: Engine, stream: TextIO, display: str) -> Iterator[RowResult]:
-    """Yield one RowResult per record of the register, assessing each valid one."""
+class Record(NamedTuple):
+    """One record of the register: a valid contract, or the errors that stop it."""
+
+    row: int
+    contract: Contract | None
+    errors: list[Diagnostic]
+
+
+def read_records(engine: Engine, stream: TextIO, display: str) -> Iterator[Record]:
+    """Yield each record of a register, validated; the header is checked first."""
     reader = csv.reader(stream, strict=True)
     try:
         header = next(reader)
     except StopIteration:
         raise RegisterError([Diagnostic(Location(display, 1), "the register is empty", "the first row should name the columns")]) from None
     except csv.Error as error:
-        raise RegisterError([Diagnostic(Location(display, 1), f"the header row is not valid CSV: {error}")]) from None
+        raise RegisterError([Diagnostic(Location(display, 1), f"the header row is not valid CSV: {error}", _csv_hint(str(error)))]) from None
     header = [name.strip() for name in header]
     problems = check_header(header, engine, display)
     if problems:
         raise RegisterError(problems)
     rows = RowReader(engine, header, display)
-    assess = engine.assess
+    quick, read = rows.quick, rows.read
+    no_errors: list[Diagnostic] = []
     while True:
         start = reader.line_num + 1
         try:
@@ -275,28 +360,38 @@ def read_register(engine: Engine, stream: TextIO, display: str) -> Iterator[RowR
         except StopIteration:
             return
         except csv.Error as error:
-            yield RowResult(start, errors=[Diagnostic(Location(display, start, 1), f"the row is not valid CSV: {error}", _csv_hint(str(error)))])
+            yield Record(start, None, [Diagnostic(Location(display, start, 1), f"the row is not valid CSV: {error}", _csv_hint(str(error)))])
             continue
         if not cells or (len(cells) == 1 and not cells[0].strip()):
             continue
-        bad = _undecodable(cells)
-        if bad is not None:
-            yield RowResult(start, errors=[Diagnostic(Location(display, start, bad + 1), "the cell is not valid UTF-8 text", "save the file as UTF-8")])
-            continue
-        contract, errors = rows.read(cells, start)
-        if contract is None:
-            yield RowResult(start, errors=errors)
+        if not "".join(cells).isascii():
+            bad = _undecodable(cells)
+            if bad is not None:
+                yield Record(start, None, [Diagnostic(Location(display, start, bad + 1), "the cell is not valid UTF-8 text", "save the file as UTF-8")])
+                continue
+        contract = quick(cells)
+        if contract is not None:
+            yield Record(start, contract, no_errors)
         else:
-            yield RowResult(start, contract, assess(contract))
+            contract, errors = read(cells, start)
+            yield Record(start, contract, errors)
+
+
+def read_register(engine: Engine, stream: TextIO, display: str) -> Iterator[RowResult]:
+    """Yield one RowResult per record, assessing each valid contract (the plain, uncached path)."""
+    for record in read_records(engine, stream, display):
+        if record.contract is None:
+            yield RowResult(record.row, errors=record.errors)
+        else:
+            yield RowResult(record.row, record.contract, engine.assess(record.contract))
 
 
 def _undecodable(cells: list[str]) -> int | None:
     for position, cell in enumerate(cells):
-        if not cell.isascii():
-            try:
-                cell.encode("utf-8")
-            except UnicodeEncodeError:
-                return position
+        try:
+            cell.encode("utf-8")
+        except UnicodeEncodeError:
+            return position
     return None
 
 
@@ -304,17 +399,21 @@ def _csv_hint(message: str) -> str:
     if "end of data" in message:
         return "a quote is opened and never closed; every row after it was read as part of this one"
     if "expected after" in message:
-        return "a quote inside a quoted cell must be doubled (\"\")"
+        return 'a quote inside a quoted cell must be doubled ("")'
     if "NUL" in message:
         return "the file holds a NUL byte; save it as plain UTF-8 text"
     return "check the quotes and commas of this row"
 
 
+# Result rows ------------------------------------------------------------------------
+
+
 def result_row(result: RowResult, version: str) -> list:
+    """The result columns of one record, as values for csv.writer."""
     a = result.assessment
     if a is None:
         reference = result.contract.reference if result.contract else ""
-        errors = " | ".join(f"{d.location.line}:{d.location.column}: {d.message}" + (f" ({d.hint})" if d.hint else "") for d in result.errors)
+        errors = REASON_SEPARATOR.join(f"{d.location.line}:{d.location.column}: {d.message}" + (f" ({d.hint})" if d.hint else "") for d in result.errors)
         return [result.row, reference, INVALID, "", "", "", "", "", "", "", version, errors]
     t = a.threshold
     return [
@@ -327,10 +426,76 @@ def result_row(result: RowResult, version: str) -> list:
         t.amount,
         t.authority_type,
         t.in_force_from.isoformat(),
-        " | ".join([r.cited() for r in a.reasons]),
+        REASON_SEPARATOR.join([r.cited() for r in a.reasons]),
         a.guidance_version,
         "",
     ]
+
+
+_NEEDS_QUOTES = re.compile(r'[",\r\n]')
+
+
+def _cell(value: object) -> str:
+    """One CSV cell as csv.writer (QUOTE_MINIMAL) writes it."""
+    text = str(value)
+    if _NEEDS_QUOTES.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+_VALUE = "\x00value\x00"
+"""Stands in for a contract value's words while a shared result row is encoded."""
+
+
+class _Encoded(NamedTuple):
+    outcome: str
+    decided: str | None
+    head: str
+    """The cells from outcome to threshold_from, encoded, each followed by a comma."""
+    reasons: tuple[str, ...]
+    """The reasons cell's text, escaped, in parts to be joined with the contract value's words."""
+    tail: str
+
+
+class ResultWriter:
+    """Encodes result rows, reusing one encoding for every contract with the same decision key."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.version = engine.version
+        self._cache: dict[tuple, _Encoded] = {}
+        self._tail = f",{_cell(self.version)},\n"
+
+    def encode(self, contract: Contract) -> tuple[str, _Encoded]:
+        """The result row of a valid contract, as CSV text after its row number, and its shared part."""
+        engine = self.engine
+        threshold = engine.threshold_for(contract.authority_type, contract.event_date)
+        key = engine.decision_key(contract, threshold)
+        encoded = self._cache.get(key)
+        if encoded is None:
+            if len(self._cache) >= CACHE_LIMIT:
+                self._cache.clear()
+            encoded = self._cache[key] = self._encode(contract, threshold)
+        reasons = encoded.reasons
+        reasons = reasons[0] if len(reasons) == 1 else money(contract.value_gbp).join(reasons)
+        reference = contract.reference
+        if _NEEDS_QUOTES.search(reference):
+            reference = _cell(reference)
+        return f'{reference},{encoded.head}"{reasons}"{encoded.tail}', encoded
+
+    def _encode(self, contract: Contract, threshold: ThresholdApplied) -> _Encoded:
+        engine = self.engine
+        a = engine.assess(contract)
+        t = a.threshold
+        cells = (a.outcome, ";".join(a.decided_by), ";".join(a.exemptions), ";".join(a.criteria_met), t.amount, t.authority_type, t.in_force_from.isoformat())
+        texts = []
+        for reason in a.reasons:
+            if engine.value_dependent(reason):
+                exemption = reason.key.partition(".")[2]
+                reason = engine.exemption(exemption, contract, threshold, reason.step, value_words=_VALUE)[1][0]
+            texts.append(reason.cited())
+        reasons = REASON_SEPARATOR.join(texts).replace('"', '""')
+        return _Encoded(a.outcome, a.decided_by[0] if a.decided_by else None, "".join(_cell(c) + "," for c in cells), tuple(reasons.split(_VALUE)), self._tail)
 
 
 def assess_register(
@@ -344,28 +509,43 @@ def assess_register(
     exempt_by = summary.exempt_by
     for exemption in engine.exemption_ids:
         exempt_by[exemption] = 0
+    errors = summary.errors
     writer = csv.writer(out, lineterminator="\n") if out is not None else None
     if writer is not None:
         writer.writerow(RESULT_COLUMNS)
+    results = ResultWriter(engine)
+    encode = results.encode
     version = engine.version
     try:
         stream = path.open(newline="", encoding="utf-8-sig", errors="surrogateescape")
     except OSError as error:
         raise RegisterError([Diagnostic(Location(display), f"cannot read the register: {error.strerror}")]) from None
+    lines: list[str] = []
+    rows = invalid = 0
     with stream:
-        for result in read_register(engine, stream, display):
-            summary.rows += 1
-            a = result.assessment
-            if a is None:
-                summary.invalid += 1
-                summary.errors.extend(result.errors)
+        for row, contract, row_errors in read_records(engine, stream, display):
+            rows += 1
+            if contract is None:
+                invalid += 1
+                errors.extend(row_errors)
                 if on_error is not None:
-                    for diagnostic in result.errors:
+                    for diagnostic in row_errors:
                         on_error(diagnostic)
-            else:
-                outcomes[a.outcome] += 1
-                if a.decided_by:
-                    exempt_by[a.decided_by[0]] += 1
-            if writer is not None:
-                writer.writerow(result_row(result, version))
+                if out is not None:
+                    out.writelines(lines)
+                    lines.clear()
+                    writer.writerow(result_row(RowResult(row, errors=row_errors), version))
+                continue
+            line, encoded = encode(contract)
+            outcomes[encoded.outcome] += 1
+            if encoded.decided is not None:
+                exempt_by[encoded.decided] += 1
+            if out is not None:
+                lines.append(f"{row},{line}")
+                if len(lines) >= 2048:
+                    out.writelines(lines)
+                    lines.clear()
+        if out is not None:
+            out.writelines(lines)
+    summary.rows, summary.invalid = rows, invalid
     return summary

@@ -165,8 +165,14 @@ class Engine:
 
     # Questions -----------------------------------------------------------------
 
-    def exemption(self, exemption_id: str, contract: Contract, threshold: ThresholdApplied, step: str | None = None) -> tuple[bool, list[Reason]]:
-        """Whether one exemption applies, with the reasons for the answer."""
+    def exemption(
+        self, exemption_id: str, contract: Contract, threshold: ThresholdApplied, step: str | None = None, value_words: str | None = None
+    ) -> tuple[bool, list[Reason]]:
+        """Whether one exemption applies, with the reasons for the answer.
+
+        `value_words` stands in for the contract value's words in a reason that quotes it
+        (a register fills in each row's value there).
+        """
         rule = self.rules[exemption_id]
         kind = rule.kind
         key = f"exemption.{exemption_id}"
@@ -179,13 +185,13 @@ class Engine:
             template = "below_applies" if applies else ("below_equal" if value == amount else "below_not")
             text = TEMPLATES[template].format_map(
                 {
-                    "value": money(value),
+                    "value": money(value) if value_words is None else value_words,
                     "threshold": money(amount),
                     "from": long_date(threshold.in_force_from),
                     "authority_type": self._authority_phrase[threshold.authority_type],
                 }
             )
-            return applies, [self._reason(text, key, step)]
+            return applies, [Reason(text, key, *self.cite(key), step)]
         if kind == "between_parties":
             a, p = contract.authority_type, contract.provider_type
             applies = (a in rule.one_party and p in rule.other_party) or (p in rule.one_party and a in rule.other_party)
@@ -217,6 +223,32 @@ class Engine:
             template = "reason_met_support" if ground.requires_support_considered else "reason_met"
             return True, [self._fixed_reason(template, ground_key, step, **words)]
         return False, reasons
+
+    def value_dependent(self, reason: Reason) -> bool:
+        """Whether a reason's words depend on the exact contract value, not only on the decision key."""
+        kind, _, item = reason.key.partition(".")
+        return kind == "exemption" and self.rules[item].kind == "below_threshold"
+
+    def decision_key(self, contract: Contract, threshold: ThresholdApplied) -> tuple:
+        """Everything `assess` reads from a contract, except its names and its exact value.
+
+        Two contracts with the same key get the same assessment but for the reasons
+        `value_dependent` marks (which quote the value); a register reuses assessments by it.
+        Only how the value compares with the threshold decides anything.
+        """
+        value, amount = contract.value_gbp, threshold.amount
+        given = contract.good_reason
+        reason = None if given is None else (given.ground, bool(given.evidence.strip()), frozenset(given.support_considered))
+        return (
+            contract.authority_type,
+            contract.provider_type,
+            contract.relevant_contract,
+            contract.event,
+            threshold,
+            (value > amount) - (value < amount),
+            tuple(map(contract.criteria.__getitem__, self.criteria_ids)),
+            reason,
+        )
 
     # The procedure ---------------------------------------------------------------
 

@@ -21,7 +21,8 @@ SCHEMA_ID = "https://guidance-builder.example/schemas/contract.schema.json"
 """The published schema's id; schemas/contract.schema.json holds the bundled content's version."""
 
 STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
+Text = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
+"""Text with at least one character that is not a space."""
 
 
 def _one_of(values: list[str] | tuple[str, ...]) -> Any:

@@ -51,6 +51,8 @@ class GuidanceMeta(Strict):
     change_type: Literal["major", "minor"]
     change_summary: Text
     language: Text = "en-GB"
+    site_url: Annotated[str, StringConstraints(pattern=r"^https://[a-z0-9.-]+(/[A-Za-z0-9._~/-]*)?/$")] = "https://guidance.example/"
+    """Where the site is published; used only where a full address is required (sitemap, feed)."""
     sections: list[Section] = Field(min_length=1)
 
 

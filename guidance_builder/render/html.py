@@ -14,8 +14,9 @@ from guidance_builder.structure.anchors import INSERT_KINDS, html_id
 class GuidanceRenderer:
     """Renders the document's sections once; the page is then wrapped for screen or print."""
 
-    def __init__(self, book: Rulebook, document: GuidanceDocument, env: jinja2.Environment):
+    def __init__(self, book: Rulebook, document: GuidanceDocument, env: jinja2.Environment, history: list | None = None):
         self.book = book
+        self.history = history or []
         self.document = document
         self.env = env
         self.prose = ProseRenderer(ProseContext(book, document, self._insert_block))
@@ -55,7 +56,7 @@ class GuidanceRenderer:
 
     def _insert_block(self, kind: str, numbers: dict[str, str]) -> str:
         book = self.book
-        items = {"thresholds": book.authority_types, "diagram": book.procedure.steps, "changes": [book.meta]}.get(kind)
+        items = {"thresholds": book.authority_types, "diagram": book.procedure.steps, "changes": self.history}.get(kind)
         if items is None:
             items = book.items(kind)
         template = self.env.get_template(f"blocks/{kind}.html")
@@ -71,7 +72,14 @@ class GuidanceRenderer:
             branch=self._branch,
             outcome_name=lambda oid: next(o.name for o in book.procedure.outcomes if o.id == oid),
             step_number=self._step_number,
+            anchor_link=self._anchor_link,
         )
+
+    def _anchor_link(self, key: str | None, text: str) -> Markup:
+        anchor = self.document.anchors.get(key) if key else None
+        if anchor is None:
+            return escape(text)
+        return Markup(f'<a href="#{escape(html_id(anchor.key))}">{escape(text)}</a> ({escape(anchor.label)})')
 
     def _helper(self, kind: str, arg: str, display: str | None = None) -> Markup:
         context = self.prose.context

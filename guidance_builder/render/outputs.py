@@ -6,6 +6,7 @@ Add a new document by writing a maker and listing it in OUTPUTS.
 from __future__ import annotations
 
 from guidance_builder.checks.rendered import WEB_ASSETS
+from guidance_builder.contract.outputs import contract_outputs, record_outputs
 from guidance_builder.pipeline import RenderContext
 from guidance_builder.render.fetcher import ASSET_PREFIX
 from guidance_builder.render.rules_json import render_rules_json
@@ -30,7 +31,5 @@ def asset_outputs(context: RenderContext) -> dict[str, bytes]:
     assets = context.edition.project.assets
     return {f"assets/{name}": (assets / name).read_bytes() for name in SITE_ASSETS}
 
-
-from guidance_builder.contract.outputs import contract_outputs, record_outputs  # noqa: E402
 
 OUTPUTS = [guidance_outputs, rules_outputs, asset_outputs, contract_outputs, record_outputs]

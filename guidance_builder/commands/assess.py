@@ -1,0 +1,139 @@
+"""`guidance-builder assess`: must this contract come back in house?
+
+    guidance-builder assess contract.yaml [--json]
+    guidance-builder assess --register contracts.csv [--json] [--out results.csv]
+    guidance-builder assess --schema
+
+The answer comes from the edition's own rules (content/*.yaml), with the guidance
+paragraphs behind it. Input format: docs/assess.md and schemas/contract.schema.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from guidance_builder.diagnostics import ContentError, Diagnostic, Location
+from guidance_builder.engine.inputs import ContractReader
+from guidance_builder.engine.reasons import long_date, money
+from guidance_builder.engine.register import RegisterError, Summary, assess_register
+from guidance_builder.engine.rules import Assessment, Engine
+from guidance_builder.engine.schema import json_schema_text
+from guidance_builder.pipeline import require_edition
+from guidance_builder.project import Project
+
+EXIT_OK, EXIT_INVALID = 0, 2
+MAX_PRINTED_ERRORS = 100
+"""In text mode, a register's row errors beyond this many are counted, not printed (--out has them all)."""
+
+
+def configure(parser) -> None:
+    parser.add_argument("contract", nargs="?", help="a contract to assess, in YAML (see docs/assess.md)")
+    parser.add_argument("--register", metavar="CSV", help="assess every contract in a register: a CSV file, one contract per row")
+    parser.add_argument("--out", metavar="CSV", help="with --register: write one result row per contract to this CSV file")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--schema", action="store_true", help="print the JSON Schema of the contract input format and stop")
+
+
+def load_engine(project: Project) -> Engine:
+    edition, _ = require_edition(project)
+    return Engine(edition.book, edition.document.anchors)
+
+
+def main(args, project: Project) -> int:
+    chosen = [name for name, given in (("a contract file", args.contract), ("--register", args.register), ("--schema", args.schema)) if given]
+    if len(chosen) != 1:
+        where = Location("assess")
+        message = "give a contract file, --register CSV or --schema" if not chosen else f"give only one of {' and '.join(chosen)}"
+        raise ContentError([Diagnostic(where, message, "for example: guidance-builder assess contract.yaml")])
+    if args.out and not args.register:
+        raise ContentError([Diagnostic(Location("assess"), "--out is only for --register", "a single contract's result is printed")])
+    engine = load_engine(project)
+    if args.schema:
+        sys.stdout.write(json_schema_text(engine))
+        return EXIT_OK
+    if args.register:
+        return run_register(engine, args)
+    reader = ContractReader(engine)
+    path = Path(args.contract)
+    assessment = engine.assess(reader.read_file(path, args.contract))
+    if args.json:
+        print(json.dumps(assessment.as_json(), indent=2, ensure_ascii=False))
+    else:
+        print(format_assessment(assessment))
+    return EXIT_OK
+
+
+def format_assessment(a: Assessment) -> str:
+    t = a.threshold
+    lines = [
+        f"Contract: {a.reference} ({a.title})",
+        f"Outcome: {a.outcome} ({a.outcome_name})",
+        f"Exemptions that apply: {', '.join(a.exemptions) if a.exemptions else 'none'}",
+        f"Criteria met: {', '.join(a.criteria_met) if a.criteria_met else 'none'}",
+        f"Threshold: {money(t.amount)} for {t.authority_type}, in force from {long_date(t.in_force_from)} ({t.reference})",
+        "Reasons:",
+    ]
+    lines += [f"  - {reason.cited()}" for reason in a.reasons]
+    lines.append(f"Guidance version: {a.guidance_version}")
+    return "\n".join(lines)
+
+
+def run_register(engine: Engine, args) -> int:
+    path = Path(args.register)
+    printed = 0
+
+    def on_error(diagnostic: Diagnostic) -> None:
+        nonlocal printed
+        if not args.json and printed < MAX_PRINTED_ERRORS:
+            print(diagnostic, file=sys.stderr)
+        printed += 1
+
+    try:
+        if args.out:
+            summary = _assess_to_file(engine, path, args.register, Path(args.out), on_error)
+        else:
+            summary = assess_register(engine, path, args.register, None, on_error)
+    except RegisterError as error:
+        raise ContentError(error.diagnostics) from None
+    if args.json:
+        print(json.dumps({**summary.as_json(), "out": args.out}, indent=2, ensure_ascii=False))
+    else:
+        if printed > MAX_PRINTED_ERRORS:
+            more = printed - MAX_PRINTED_ERRORS
+            print(f"... and {more} more problem{'s' if more != 1 else ''}" + (f" (all are in {args.out})" if args.out else ""), file=sys.stderr)
+        print(format_summary(summary, engine, args.out))
+    return EXIT_INVALID if summary.invalid else EXIT_OK
+
+
+def _assess_to_file(engine: Engine, path: Path, display: str, out: Path, on_error) -> Summary:
+    """Write the results beside `out` and move them into place only when every row is done."""
+    out = out.resolve()
+    if not out.parent.is_dir():
+        raise RegisterError([Diagnostic(Location(str(out)), "the folder for --out does not exist", "create it or choose another path")])
+    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(handle, "w", newline="", encoding="utf-8") as stream:
+            summary = assess_register(engine, path, display, stream, on_error)
+        os.replace(temporary, out)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return summary
+
+
+def format_summary(summary: Summary, engine: Engine, out: str | None) -> str:
+    width = max(len(name) for name in [*summary.outcomes, *summary.exempt_by, "invalid"]) + 4
+    lines = [f"Assessed {summary.file} against guidance version {summary.guidance_version}: {summary.rows:,} contracts"]
+    for outcome, count in summary.outcomes.items():
+        lines.append(f"  {outcome:<{width}}{count:>10,}")
+        if outcome == "exempt":
+            for exemption, by in summary.exempt_by.items():
+                lines.append(f"    {exemption:<{width - 2}}{by:>10,}")
+    lines.append(f"  {'invalid':<{width}}{summary.invalid:>10,}")
+    if out:
+        lines.append(f"Results written to {out}")
+    return "\n".join(lines)

@@ -1,0 +1,98 @@
+"""`guidance-builder contract`: pre-fill the model contract or the assessment record, or list their fields.
+
+    guidance-builder contract fill answers.yaml --out filled.pdf
+    guidance-builder contract fill-record assess-input.yaml --out record.pdf
+    guidance-builder contract fields [--record]
+
+The blank PDF is rendered from the content (or read from --from), then filled with
+pypdf. Unknown field names and wrong types are errors with file:line; nothing is written.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from guidance_builder.diagnostics import ContentError, Diagnostic, Diagnostics, Location
+from guidance_builder.project import Project
+
+
+def configure(parser) -> None:
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    fill = actions.add_parser("fill", help="fill the model contract PDF from a YAML file of answers")
+    fill.add_argument("answers", help="YAML file mapping field names to answers")
+    fill.add_argument("--out", required=True, help="where to write the filled PDF")
+    fill.add_argument("--from", dest="source", help="a blank model-contract.pdf to fill (default: render it from the content)")
+    record = actions.add_parser("fill-record", help="fill the assessment record PDF from an assess input file")
+    record.add_argument("answers", help="assess input YAML (reference, title, authority, provider, criteria, good_reason, ...)")
+    record.add_argument("--out", required=True, help="where to write the filled PDF")
+    record.add_argument("--from", dest="source", help="a blank assessment-record.pdf to fill (default: render it)")
+    fields = actions.add_parser("fields", help="list the fill-in fields: name, type, required, label")
+    fields.add_argument("--record", action="store_true", help="list the assessment record's fields instead")
+
+
+def _context(project: Project):
+    from guidance_builder.pipeline import RenderContext, require_edition
+    from guidance_builder.render.environment import create_environment
+
+    edition, _ = require_edition(project)
+    return RenderContext(edition, create_environment(project), True)
+
+
+def _load_answers(path: str, project: Project):
+    from guidance_builder.loading.yaml_source import load_yaml
+
+    diagnostics = Diagnostics()
+    doc = load_yaml(Path(path), path, diagnostics)
+    if doc is None:
+        raise ContentError(diagnostics.sorted())
+    return doc
+
+
+def main(args, project: Project) -> int:
+    from guidance_builder.contract.fill import check_answers, fill_pdf, missing_required, pdf_field_types, record_answers
+    from guidance_builder.contract.model import PDF_FIELD_TYPES
+    from guidance_builder.contract.outputs import contract_pdf, record_form, record_pdf, require_contract
+
+    context = _context(project)
+    if args.action == "fields":
+        fields = record_form(context).fields if args.record else [p.field for p in require_contract(context.edition).fields]
+        for item in fields:
+            choices = f" [{', '.join(c.value for c in item.choices)}]" if item.choices else ""
+            print(f"{item.name}\t{item.type}{choices}\t{'required' if item.required else 'optional'}\t{item.label}")
+        return 0
+
+    doc = _load_answers(args.answers, project)
+    diagnostics = Diagnostics()
+    if args.action == "fill":
+        fields = [p.field for p in require_contract(context.edition).fields]
+        values = check_answers(doc, fields, diagnostics)
+        make_blank = contract_pdf
+    else:
+        form = record_form(context)
+        fields = form.fields
+        values = record_answers(doc, form, diagnostics)
+        make_blank = record_pdf
+    if diagnostics:
+        raise ContentError(diagnostics.sorted())
+    blank = Path(args.source).read_bytes() if args.source else make_blank(context)
+    expected = {f.name: PDF_FIELD_TYPES[f.type] for f in fields}
+    if args.source and pdf_field_types(blank) != expected:
+        raise ContentError(
+            [
+                Diagnostic(
+                    Location(args.source),
+                    "this PDF's fields do not match the content's fields",
+                    "it was made from another version: build the site again, or leave out --from",
+                )
+            ]
+        )
+    filled = fill_pdf(blank, values)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(filled)
+    missing = missing_required(fields, values)
+    if missing:
+        print(f"note: {len(missing)} required field(s) not filled yet: {', '.join(missing)}", file=sys.stderr)
+    print(f"wrote {out} ({len(values)} of {len(fields)} fields filled)")
+    return 0

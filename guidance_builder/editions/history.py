@@ -1,0 +1,63 @@
+"""An edition's history: every earlier published edition and what each changed."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from guidance_builder.diagnostics import Diagnostics, Location
+from guidance_builder.editions.diff import Change, diff_rulebooks
+from guidance_builder.editions.store import PublishedEdition, folder_hash, version_key
+from guidance_builder.model import Rulebook
+from guidance_builder.project import Project
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    version: str
+    publication_date: datetime.date
+    change_type: str
+    change_summary: str
+    changes: list[Change] = field(default_factory=list)
+
+
+def load_rulebook(project: Project, diagnostics: Diagnostics) -> Rulebook | None:
+    from guidance_builder.loading.content import load_yaml_files
+    from guidance_builder.validate import assemble, validate_schema
+
+    return assemble(validate_schema(load_yaml_files(project, diagnostics), diagnostics))
+
+
+def edition_history(project: Project, book: Rulebook, published: list[PublishedEdition], diagnostics: Diagnostics) -> list[HistoryEntry]:
+    """Newest first: this edition, then every earlier published one, each with its changes."""
+    chain: list[Rulebook] = []
+    for edition in published:
+        if version_key(edition.version) >= version_key(book.meta.version):
+            continue
+        older = load_rulebook(project.with_content(edition.content), diagnostics)
+        if older is not None:
+            chain.append(older)
+    chain.append(book)
+    entries = []
+    for index, current in enumerate(chain):
+        changes = diff_rulebooks(chain[index - 1], current) if index else []
+        meta = current.meta
+        entries.append(HistoryEntry(meta.version, meta.publication_date, meta.change_type, meta.change_summary, changes))
+    return list(reversed(entries))
+
+
+def check_not_republished(
+    project: Project, book: Rulebook, published: list[PublishedEdition], where: Location, diagnostics: Diagnostics
+) -> PublishedEdition | None:
+    """The published edition this content is, if any; an error if it claims a published version but differs."""
+    for edition in published:
+        if edition.version != book.meta.version:
+            continue
+        if folder_hash(project.content) == edition.manifest["content_sha256"]:
+            return edition
+        diagnostics.error(
+            where,
+            f"version {edition.version} is already published, and the content has changed since",
+            "published editions never change: set a new version in guidance.yaml to start the next edition",
+        )
+    return None
