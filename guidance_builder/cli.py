@@ -31,26 +31,33 @@ COMMANDS = {
 """Subcommand name → help; the module is guidance_builder.commands.<name>."""
 
 
-def make_parser() -> argparse.ArgumentParser:
+def make_parser(argv: list[str]) -> argparse.ArgumentParser:
+    """All subcommands are listed, but only the one being run is imported and configured,
+    so a quick command does not pay for loading the others."""
     parser = argparse.ArgumentParser(prog="guidance-builder", description="Build statutory guidance from structured policy content.")
     parser.add_argument("--version", action="version", version=f"guidance-builder {__version__}")
     parser.add_argument("--project", default=".", help="project folder holding content/ and templates/ (default: current folder)")
     parser.add_argument("--debug", action="store_true", help="show a traceback for unexpected errors")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    chosen = next((arg for arg in argv if arg in COMMANDS), None)
     for name, help_text in COMMANDS.items():
-        module = importlib.import_module(f"guidance_builder.commands.{name.replace('-', '_')}")
         sub = subparsers.add_parser(name, help=help_text, description=help_text)
-        module.configure(sub)
+        if name == chosen:
+            _command_module(name).configure(sub)
     return parser
 
 
+def _command_module(name: str):
+    return importlib.import_module(f"guidance_builder.commands.{name.replace('-', '_')}")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = make_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = make_parser(argv)
     args = parser.parse_args(argv)
     project = Project.at(Path(args.project))
     try:
-        module = importlib.import_module(f"guidance_builder.commands.{args.command.replace('-', '_')}")
-        return module.main(args, project)
+        return _command_module(args.command).main(args, project)
     except ContentError as error:
         for diagnostic in error.diagnostics:
             print(diagnostic, file=sys.stderr)

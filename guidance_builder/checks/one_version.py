@@ -55,7 +55,7 @@ def _check_html(edition, page: Page, output: str, diagnostics: Diagnostics) -> N
     for shown in STAMP.findall(page.text()):
         if shown != meta.version:
             _mismatch(edition, diagnostics, output, "version", shown, meta.version)
-    tags = {e.get("name"): e.get("content") for e in page.root.iter() if e.tag.endswith("}meta") and e.get("name")}
+    tags = {e.get("name"): e.get("content") for e in page.root.iter("meta") if e.get("name")}
     for name, expected in (
         ("guidance-version", meta.version),
         ("guidance-status", meta.status),

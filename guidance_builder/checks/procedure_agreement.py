@@ -96,7 +96,7 @@ def _read_steps(page, procedure, outcome_by_name):
         return None
     described = []
     for row in rows:
-        branches = [page.text(li) for li in row.iter() if li.tag.endswith("}li") and li is not row]
+        branches = [page.text(li) for li in row.iter("li") if li is not row]
         answer = {}
         for text in branches:
             for word in ("yes", "no"):
@@ -113,7 +113,7 @@ def _read_diagram(page, procedure, outcome_by_name):
     described = []
     for row in rows:
         answer = {}
-        for part in row.iter():
+        for part in row.iter("div"):
             css = (part.get("class") or "").split()
             if "flow-exit" in css or "flow-down" in css:
                 text = page.text(part).lstrip("→↓ ")

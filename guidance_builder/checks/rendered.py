@@ -3,29 +3,28 @@
 from __future__ import annotations
 
 import re
-from xml.etree.ElementTree import Element
 
-import tinyhtml5
+import lxml.html
+from lxml.html import HtmlElement
 
-XHTML = "{http://www.w3.org/1999/xhtml}"
 WEB_ASSETS = "../assets/"
 
 
 class Page:
     def __init__(self, html: str):
         self.html = html
-        self.root = tinyhtml5.parse(html)
-        self.by_id: dict[str, Element] = {e.get("id"): e for e in self.root.iter() if e.get("id")}
+        self.root = lxml.html.document_fromstring(html)
+        self.by_id: dict[str, HtmlElement] = {e.get("id"): e for e in self.root.xpath("//*[@id]")}
 
-    def text(self, element: Element | None = None) -> str:
+    def text(self, element: HtmlElement | None = None) -> str:
         return plain(element if element is not None else self.root)
 
-    def with_class(self, name: str) -> list[Element]:
-        return [e for e in self.root.iter() if name in (e.get("class") or "").split()]
+    def with_class(self, name: str) -> list[HtmlElement]:
+        return self.root.xpath(f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]")
 
 
-def plain(element: Element) -> str:
-    return normal("".join(element.itertext()))
+def plain(element: HtmlElement) -> str:
+    return normal(element.text_content())
 
 
 def normal(text: str) -> str:
@@ -33,7 +32,7 @@ def normal(text: str) -> str:
 
 
 def strip_tags(html: str) -> str:
-    return normal(plain(tinyhtml5.parse(f"<p>{html}</p>")))
+    return normal(lxml.html.fragment_fromstring(html, create_parent="p").text_content())
 
 
 def guidance_page(edition) -> Page:

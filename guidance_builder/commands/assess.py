@@ -44,7 +44,9 @@ def load_engine(project: Project) -> Engine:
 
 
 def main(args, project: Project) -> int:
-    chosen = [name for name, given in (("a contract file", args.contract), ("--register", args.register), ("--schema", args.schema)) if given]
+    chosen = [
+        name for name, given in (("a contract file", args.contract), ("--register", args.register), ("--schema", args.schema)) if given
+    ]
     if len(chosen) != 1:
         where = Location("assess")
         message = "give a contract file, --register CSV or --schema" if not chosen else f"give only one of {' and '.join(chosen)}"
@@ -104,7 +106,10 @@ def run_register(engine: Engine, args) -> int:
     else:
         if printed > MAX_PRINTED_ERRORS:
             more = printed - MAX_PRINTED_ERRORS
-            print(f"... and {more} more problem{'s' if more != 1 else ''}" + (f" (all are in {args.out})" if args.out else ""), file=sys.stderr)
+            print(
+                f"... and {more} more problem{'s' if more != 1 else ''}" + (f" (all are in {args.out})" if args.out else ""),
+                file=sys.stderr,
+            )
         print(format_summary(summary, engine, args.out))
     return EXIT_INVALID if summary.invalid else EXIT_OK
 

@@ -27,7 +27,12 @@ NOUNS = {
 }
 """What a choice is called in a message: "unknown ground 'capacity'"."""
 
-PARENT_NOUNS = {("criteria",): "criterion", ("good_reason",): "good_reason key", ("authority",): "authority key", ("provider",): "provider key"}
+PARENT_NOUNS = {
+    ("criteria",): "criterion",
+    ("good_reason",): "good_reason key",
+    ("authority",): "authority key",
+    ("provider",): "provider key",
+}
 
 
 class ContractReader:
@@ -59,7 +64,9 @@ class ContractReader:
             diagnostics.error(doc.location(()), "the contract file is empty", "see docs/assess.md for the keys a contract needs")
             return None
         if not isinstance(data, dict):
-            diagnostics.error(doc.location(()), "the contract should be a set of keys and values", "write 'reference: ...', 'title: ...' and so on")
+            diagnostics.error(
+                doc.location(()), "the contract should be a set of keys and values", "write 'reference: ...', 'title: ...' and so on"
+            )
             return None
         try:
             model = self.model.model_validate(data)
@@ -123,7 +130,9 @@ def report_errors(problems: list[dict[str, Any]], doc: YamlDocument, diagnostics
                 explained.add(parent + (close[0],))
                 diagnostics.error(doc.location(loc), f"unknown {noun} '{key}'", f"did you mean '{close[0]}'?")
             else:
-                diagnostics.error(doc.location(loc), f"unknown {noun} '{key}'", "remove it; see docs/assess.md for the keys a contract may have")
+                diagnostics.error(
+                    doc.location(loc), f"unknown {noun} '{key}'", "remove it; see docs/assess.md for the keys a contract may have"
+                )
     for problem in problems:
         if problem["type"] != "extra_forbidden" and problem["loc"] not in explained:
             _report(problem, doc, diagnostics)
@@ -138,21 +147,35 @@ def _report(problem: dict[str, Any], doc: YamlDocument, diagnostics: Diagnostics
     if kind == "missing":
         parent = loc[:-1]
         noun = "criterion" if parent == ("criteria",) else "key"
-        diagnostics.error(doc.location(parent), f"missing required {noun} '{loc[-1]}'", f"add '{loc[-1]}: ...'" + (" under " + ".".join(map(str, parent)) if parent else ""))
+        diagnostics.error(
+            doc.location(parent),
+            f"missing required {noun} '{loc[-1]}'",
+            f"add '{loc[-1]}: ...'" + (" under " + ".".join(map(str, parent)) if parent else ""),
+        )
     elif kind == "literal_error":
         noun = NOUNS.get(tuple(p for p in loc if isinstance(p, str)), field)
         expected = problem.get("ctx", {}).get("expected", "")
         choices = [part.strip(" '") for part in expected.replace(" or ", ",").split(",") if part.strip(" '")]
-        diagnostics.error(where, f"unknown {noun} '{value}'", did_you_mean(str(value), choices) if isinstance(value, str) else "expected one of: " + ", ".join(choices))
+        diagnostics.error(
+            where,
+            f"unknown {noun} '{value}'",
+            did_you_mean(str(value), choices) if isinstance(value, str) else "expected one of: " + ", ".join(choices),
+        )
     elif kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
-        diagnostics.error(where, f"'{field}' should be a real date, not {_describe(value)}", "write dates as YYYY-MM-DD, for example 2026-09-30")
+        diagnostics.error(
+            where, f"'{field}' should be a real date, not {_describe(value)}", "write dates as YYYY-MM-DD, for example 2026-09-30"
+        )
     elif kind == "string_type":
         hint = "put the text in quotes" if isinstance(value, (int, float, bool)) or value is None else "write text here"
         diagnostics.error(where, f"'{field}' should be text, not {_describe(value)}", hint)
     elif kind in ("string_too_short", "string_pattern_mismatch"):
         diagnostics.error(where, f"'{field}' is empty", "write the text")
     elif kind in ("int_type", "int_parsing", "int_from_float"):
-        diagnostics.error(where, f"'{field}' should be a whole number of pounds, not {_describe(value)}", "write the number without £, commas, pence or quotes")
+        diagnostics.error(
+            where,
+            f"'{field}' should be a whole number of pounds, not {_describe(value)}",
+            "write the number without £, commas, pence or quotes",
+        )
     elif kind == "greater_than_equal":
         diagnostics.error(where, f"'{field}' cannot be negative", "write the contract value in pounds, zero or more")
     elif kind == "bool_type":
@@ -160,7 +183,9 @@ def _report(problem: dict[str, Any], doc: YamlDocument, diagnostics: Diagnostics
     elif kind == "list_type":
         diagnostics.error(where, f"'{field}' should be a list, not {_describe(value)}", "write [a, b] or start each entry with '- '")
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
-        diagnostics.error(where, f"'{field}' should be a set of keys and values, not {_describe(value)}", "indent 'key: value' lines under it")
+        diagnostics.error(
+            where, f"'{field}' should be a set of keys and values, not {_describe(value)}", "indent 'key: value' lines under it"
+        )
     else:
         diagnostics.error(where, f"'{field}': {problem['msg']}")
 

@@ -94,7 +94,10 @@ class Summary:
             "invalid": self.invalid,
             "outcomes": self.outcomes,
             "exempt_by": self.exempt_by,
-            "errors": [{"row": d.location.line, "column": d.location.column, "message": d.message, "hint": d.hint, "text": str(d)} for d in self.errors],
+            "errors": [
+                {"row": d.location.line, "column": d.location.column, "message": d.message, "hint": d.hint, "text": str(d)}
+                for d in self.errors
+            ],
         }
 
 
@@ -191,7 +194,18 @@ class RowReader:
         elif evidence or support_text:
             return None
         return Contract(
-            reference, title, authority_name, authority_type, provider_name, provider_type, relevant, int(raw_value), event, event_date, criteria, good_reason
+            reference,
+            title,
+            authority_name,
+            authority_type,
+            provider_name,
+            provider_type,
+            relevant,
+            int(raw_value),
+            event,
+            event_date,
+            criteria,
+            good_reason,
         )
 
     # The full path -------------------------------------------------------------------
@@ -203,7 +217,13 @@ class RowReader:
         errors: list[Diagnostic] = []
         if len(cells) != self.width:
             column = min(len(cells), self.width)
-            self.error(errors, row, column, f"the row has {len(cells)} cells but the header has {self.width} columns", "check for a missing or extra comma")
+            self.error(
+                errors,
+                row,
+                column,
+                f"the row has {len(cells)} cells but the header has {self.width} columns",
+                "check for a missing or extra comma",
+            )
             return None, errors
         index = self.index
 
@@ -253,7 +273,11 @@ class RowReader:
         event_date = _parse_date(raw_date)
         if event_date is None:
             self.error(
-                errors, row, index["event_date"], f"'event_date' should be a real date, not '{raw_date}'", "write dates as YYYY-MM-DD, for example 2026-09-30"
+                errors,
+                row,
+                index["event_date"],
+                f"'event_date' should be a real date, not '{raw_date}'",
+                "write dates as YYYY-MM-DD, for example 2026-09-30",
             )
         criteria = {c: boolean(f"criteria.{c}", column) for c, column in self.criteria}
         good_reason = self._good_reason(cells, row, errors)
@@ -270,7 +294,18 @@ class RowReader:
         if errors:
             return None, errors
         contract = Contract(
-            reference, title, authority_name, authority_type, provider_name, provider_type, relevant, value, event, event_date, criteria, good_reason
+            reference,
+            title,
+            authority_name,
+            authority_type,
+            provider_name,
+            provider_type,
+            relevant,
+            value,
+            event,
+            event_date,
+            criteria,
+            good_reason,
         )
         return contract, errors
 
@@ -280,9 +315,14 @@ class RowReader:
         evidence = cells[evidence_at].strip() if evidence_at is not None else ""
         support_text = cells[support_at].strip() if support_at is not None else ""
         if not ground:
-            for name, column, value in (("good_reason.evidence", evidence_at, evidence), ("good_reason.support_considered", support_at, support_text)):
+            for name, column, value in (
+                ("good_reason.evidence", evidence_at, evidence),
+                ("good_reason.support_considered", support_at, support_text),
+            ):
                 if value:
-                    self.error(errors, row, column, f"'{name}' is given but 'good_reason.ground' is empty", "give the ground, or leave both empty")
+                    self.error(
+                        errors, row, column, f"'{name}' is given but 'good_reason.ground' is empty", "give the ground, or leave both empty"
+                    )
             return None
         if ground not in self.grounds:
             self.error(errors, row, ground_at, f"unknown ground '{ground}'", did_you_mean(ground, self.grounds))
@@ -345,7 +385,9 @@ def read_records(engine: Engine, stream: TextIO, display: str) -> Iterator[Recor
     except StopIteration:
         raise RegisterError([Diagnostic(Location(display, 1), "the register is empty", "the first row should name the columns")]) from None
     except csv.Error as error:
-        raise RegisterError([Diagnostic(Location(display, 1), f"the header row is not valid CSV: {error}", _csv_hint(str(error)))]) from None
+        raise RegisterError(
+            [Diagnostic(Location(display, 1), f"the header row is not valid CSV: {error}", _csv_hint(str(error)))]
+        ) from None
     header = [name.strip() for name in header]
     problems = check_header(header, engine, display)
     if problems:
@@ -360,14 +402,20 @@ def read_records(engine: Engine, stream: TextIO, display: str) -> Iterator[Recor
         except StopIteration:
             return
         except csv.Error as error:
-            yield Record(start, None, [Diagnostic(Location(display, start, 1), f"the row is not valid CSV: {error}", _csv_hint(str(error)))])
+            yield Record(
+                start, None, [Diagnostic(Location(display, start, 1), f"the row is not valid CSV: {error}", _csv_hint(str(error)))]
+            )
             continue
         if not cells or (len(cells) == 1 and not cells[0].strip()):
             continue
         if not "".join(cells).isascii():
             bad = _undecodable(cells)
             if bad is not None:
-                yield Record(start, None, [Diagnostic(Location(display, start, bad + 1), "the cell is not valid UTF-8 text", "save the file as UTF-8")])
+                yield Record(
+                    start,
+                    None,
+                    [Diagnostic(Location(display, start, bad + 1), "the cell is not valid UTF-8 text", "save the file as UTF-8")],
+                )
                 continue
         contract = quick(cells)
         if contract is not None:
@@ -413,7 +461,9 @@ def result_row(result: RowResult, version: str) -> list:
     a = result.assessment
     if a is None:
         reference = result.contract.reference if result.contract else ""
-        errors = REASON_SEPARATOR.join(f"{d.location.line}:{d.location.column}: {d.message}" + (f" ({d.hint})" if d.hint else "") for d in result.errors)
+        errors = REASON_SEPARATOR.join(
+            f"{d.location.line}:{d.location.column}: {d.message}" + (f" ({d.hint})" if d.hint else "") for d in result.errors
+        )
         return [result.row, reference, INVALID, "", "", "", "", "", "", "", version, errors]
     t = a.threshold
     return [
@@ -487,7 +537,15 @@ class ResultWriter:
         engine = self.engine
         a = engine.assess(contract)
         t = a.threshold
-        cells = (a.outcome, ";".join(a.decided_by), ";".join(a.exemptions), ";".join(a.criteria_met), t.amount, t.authority_type, t.in_force_from.isoformat())
+        cells = (
+            a.outcome,
+            ";".join(a.decided_by),
+            ";".join(a.exemptions),
+            ";".join(a.criteria_met),
+            t.amount,
+            t.authority_type,
+            t.in_force_from.isoformat(),
+        )
         texts = []
         for reason in a.reasons:
             if engine.value_dependent(reason):
@@ -495,7 +553,13 @@ class ResultWriter:
                 reason = engine.exemption(exemption, contract, threshold, reason.step, value_words=_VALUE)[1][0]
             texts.append(reason.cited())
         reasons = REASON_SEPARATOR.join(texts).replace('"', '""')
-        return _Encoded(a.outcome, a.decided_by[0] if a.decided_by else None, "".join(_cell(c) + "," for c in cells), tuple(reasons.split(_VALUE)), self._tail)
+        return _Encoded(
+            a.outcome,
+            a.decided_by[0] if a.decided_by else None,
+            "".join(_cell(c) + "," for c in cells),
+            tuple(reasons.split(_VALUE)),
+            self._tail,
+        )
 
 
 def assess_register(

@@ -218,7 +218,9 @@ class Engine:
             missing = [s for s in self.support_ids if s not in considered]
             if missing:
                 reasons.append(self._fixed_reason("reason_missing_support", ground_key, step, **words))
-                reasons.extend(self._fixed_reason("support_missing", f"support.{s}", step, support=self._support_phrase[s]) for s in missing)
+                reasons.extend(
+                    self._fixed_reason("support_missing", f"support.{s}", step, support=self._support_phrase[s]) for s in missing
+                )
         if has_evidence and not missing:
             template = "reason_met_support" if ground.requires_support_considered else "reason_met"
             return True, [self._fixed_reason(template, ground_key, step, **words)]
@@ -244,7 +246,7 @@ class Engine:
             contract.provider_type,
             contract.relevant_contract,
             contract.event,
-            threshold,
+            threshold.in_force_from,
             (value > amount) - (value < amount),
             tuple(map(contract.criteria.__getitem__, self.criteria_ids)),
             reason,

@@ -58,13 +58,17 @@ def contract_model(engine: Engine) -> type[BaseModel]:
         __config__=STRICT,
         __doc__="The good reason the authority relies on, if any. It counts only with evidence, and a ground that "
         "requires it counts only when every support measure was considered.",
-        ground=(_one_of(engine.ground_ids), Field(description="The ground relied on: " + "; ".join(f"{g.id}: {g.name}" for g in book.grounds))),
+        ground=(
+            _one_of(engine.ground_ids),
+            Field(description="The ground relied on: " + "; ".join(f"{g.id}: {g.name}" for g in book.grounds)),
+        ),
         evidence=(str, Field("", description="The evidence for the ground. Without evidence the good reason does not count.")),
         support_considered=(
             list[_one_of(engine.support_ids)],
             Field(
                 [],
-                description="The support measures the authority considered: " + "; ".join(f"{s.id}: {s.name}" for s in book.support_measures),
+                description="The support measures the authority considered: "
+                + "; ".join(f"{s.id}: {s.name}" for s in book.support_measures),
                 json_schema_extra={"uniqueItems": True},
             ),
         ),
@@ -79,10 +83,15 @@ def contract_model(engine: Engine) -> type[BaseModel]:
         authority=(authority, Field(description="The authority that let the contract.")),
         provider=(provider, Field(description="Who delivers the service.")),
         relevant_contract=(bool, Field(description="Whether the contract falls within the statutory definition of a relevant contract.")),
-        value_gbp=(int, Field(ge=0, description="The contract value in whole pounds: its estimated whole-life value, as the guidance defines it.")),
+        value_gbp=(
+            int,
+            Field(ge=0, description="The contract value in whole pounds: its estimated whole-life value, as the guidance defines it."),
+        ),
         event=(
             _one_of(events),
-            Field(description=f"What has happened to the contract: {', '.join(engine.trigger_ids)} (events that start the duty to assess), or {NO_EVENT}."),
+            Field(
+                description=f"What has happened to the contract: {', '.join(engine.trigger_ids)} (events that start the duty to assess), or {NO_EVENT}."
+            ),
         ),
         event_date=(
             datetime.date,

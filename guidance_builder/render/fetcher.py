@@ -13,8 +13,9 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-VIRTUAL_BASE = "https://guidance-builder.invalid/"
-ASSET_PREFIX = VIRTUAL_BASE + "assets/"
+from guidance_builder.render.addresses import ASSET_PREFIX, VIRTUAL_BASE
+
+__all__ = ["ASSET_PREFIX", "VIRTUAL_BASE", "AssetFetcher", "RefusedFetch"]
 
 
 class RefusedFetch(FatalURLFetchingError):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from guidance_builder.checks.rendered import WEB_ASSETS
 from guidance_builder.contract.outputs import contract_outputs, record_outputs
 from guidance_builder.pipeline import RenderContext
-from guidance_builder.render.fetcher import ASSET_PREFIX
+from guidance_builder.render.addresses import ASSET_PREFIX
 from guidance_builder.render.rules_json import render_rules_json
 
 SITE_ASSETS = ("guidance.css",)

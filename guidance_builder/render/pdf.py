@@ -6,7 +6,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from guidance_builder.render.fetcher import ASSET_PREFIX, VIRTUAL_BASE, AssetFetcher, RefusedFetch
+from guidance_builder.render.addresses import ASSET_PREFIX, VIRTUAL_BASE
+from guidance_builder.render.fetcher import AssetFetcher, RefusedFetch
 
 
 @dataclass

@@ -8,7 +8,6 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-
 INSERT_KINDS: dict[str, str | None] = {
     "triggers": "trigger",
     "criteria": "criterion",
