@@ -19,6 +19,7 @@ from guidance_builder.model import Rulebook
 from guidance_builder.project import Project
 from guidance_builder.render.environment import create_environment
 from guidance_builder.render.html import GuidanceRenderer
+from guidance_builder.render.pdf_jobs import PdfJob, PdfOutcome, render_jobs
 from guidance_builder.resolve import check_references
 from guidance_builder.structure import GuidanceDocument, build_document
 from guidance_builder.validate import SourceMap, assemble, validate_rules, validate_schema
@@ -93,6 +94,7 @@ class RenderContext:
     edition: Edition
     env: jinja2.Environment
     with_pdf: bool
+    deferred: bool = False
 
     @property
     def version(self) -> str:
@@ -102,34 +104,42 @@ class RenderContext:
     def guidance(self) -> GuidanceRenderer:
         return self.edition.renderer()
 
-    def pdf(self, html: str, name: str, template: str, forms: bool = False) -> bytes:
-        """Render print HTML to PDF; a refused fetch or WeasyPrint error is a content error."""
-        from guidance_builder.render.pdf import render_pdf
+    def pdf(self, html: str, name: str, template: str, forms: bool = False) -> bytes | PdfJob:
+        """A PDF of print HTML. Inside a build this is a job, rendered with the others in
+        parallel (see render_edition); elsewhere it is rendered at once."""
+        job = PdfJob(html, name, template, forms, hashlib.sha256(f"{name}|{self.version}".encode()).hexdigest()[:32].encode())
+        if self.deferred:
+            return job
+        return _pdf_bytes(self.edition.project, render_jobs([job], self.edition.project.assets, cache=None))[job]
 
-        project = self.edition.project
-        identifier = hashlib.sha256(f"{name}|{self.version}".encode()).hexdigest()[:32].encode()
-        result = render_pdf(html, project.assets, identifier, forms=forms)
-        if result.data is None or result.problems:
-            where = Location(project.display(project.templates / template))
-            raise ContentError(
-                [
-                    Diagnostic(
-                        where, f"PDF rendering of {name} failed: {problem}", "remove the reference, or put the file in templates/assets/"
-                    )
-                    for problem in result.problems
-                ]
-            )
-        return result.data
+
+def _pdf_bytes(project: Project, outcomes: list[PdfOutcome]) -> dict[PdfJob, bytes]:
+    problems = []
+    for outcome in outcomes:
+        where = Location(project.display(project.templates / outcome.job.template))
+        hint = "remove the reference, or put the file in templates/assets/"
+        problems += [Diagnostic(where, f"PDF rendering of {outcome.job.name} failed: {problem}", hint) for problem in outcome.problems]
+        if outcome.data is None and not outcome.problems:
+            problems.append(Diagnostic(where, f"PDF rendering of {outcome.job.name} produced nothing"))
+    if problems:
+        raise ContentError(problems)
+    return {outcome.job: outcome.data for outcome in outcomes}
 
 
 OutputMaker = Callable[[RenderContext], dict[str, bytes]]
 
 
-def render_edition(edition: Edition, with_pdf: bool = True) -> RenderedEdition:
+def render_edition(edition: Edition, with_pdf: bool = True, workers: int | None = None) -> RenderedEdition:
+    """Every output of the edition: each maker runs once, then all PDFs render together."""
     from guidance_builder.render.outputs import OUTPUTS
 
-    context = RenderContext(edition, edition.renderer().env, with_pdf)
-    files: dict[str, bytes] = {}
+    context = RenderContext(edition, edition.renderer().env, with_pdf, deferred=True)
+    files: dict[str, bytes | PdfJob] = {}
     for make in OUTPUTS:
         files.update(make(context))
+    jobs = [value for value in files.values() if isinstance(value, PdfJob)]
+    if jobs:
+        project = edition.project
+        rendered = _pdf_bytes(project, render_jobs(jobs, project.assets, project.build / ".cache" / "pdf", workers))
+        files = {path: rendered[value] if isinstance(value, PdfJob) else value for path, value in files.items()}
     return RenderedEdition(context.version, files)

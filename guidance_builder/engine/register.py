@@ -15,7 +15,12 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
+import multiprocessing
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +89,17 @@ class Summary:
     outcomes: dict[str, int] = field(default_factory=dict)
     exempt_by: dict[str, int] = field(default_factory=dict)
     errors: list[Diagnostic] = field(default_factory=list)
+
+    def merge(self, other: Summary) -> Summary:
+        """This summary followed by another part of the same register."""
+        self.rows += other.rows
+        self.invalid += other.invalid
+        for name, count in other.outcomes.items():
+            self.outcomes[name] = self.outcomes.get(name, 0) + count
+        for name, count in other.exempt_by.items():
+            self.exempt_by[name] = self.exempt_by.get(name, 0) + count
+        self.errors.extend(other.errors)
+        return self
 
     def as_json(self) -> dict:
         return {
@@ -377,9 +393,8 @@ class Record(NamedTuple):
     errors: list[Diagnostic]
 
 
-def read_records(engine: Engine, stream: TextIO, display: str) -> Iterator[Record]:
-    """Yield each record of a register, validated; the header is checked first."""
-    reader = csv.reader(stream, strict=True)
+def read_header(reader, engine: Engine, display: str) -> list[str]:
+    """The register's header row, checked: unknown, repeated or missing columns stop the whole file."""
     try:
         header = next(reader)
     except StopIteration:
@@ -392,11 +407,22 @@ def read_records(engine: Engine, stream: TextIO, display: str) -> Iterator[Recor
     problems = check_header(header, engine, display)
     if problems:
         raise RegisterError(problems)
+    return header
+
+
+def read_records(engine: Engine, stream: TextIO, display: str, header: list[str] | None = None, lines_before: int = 0) -> Iterator[Record]:
+    """Yield each record of a register, validated.
+
+    With `header`, `stream` is a later part of the file that starts after `lines_before` lines.
+    """
+    reader = csv.reader(stream, strict=True)
+    if header is None:
+        header = read_header(reader, engine, display)
     rows = RowReader(engine, header, display)
     quick, read = rows.quick, rows.read
     no_errors: list[Diagnostic] = []
     while True:
-        start = reader.line_num + 1
+        start = lines_before + reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
@@ -562,10 +588,102 @@ class ResultWriter:
         )
 
 
+PARALLEL_MIN_BYTES = 4_000_000
+"""A register at least this large is split in two and assessed on two cores."""
+
+
 def assess_register(
-    engine: Engine, path: Path, display: str, out: TextIO | None = None, on_error: Callable[[Diagnostic], None] | None = None
+    engine: Engine,
+    path: Path,
+    display: str,
+    out: TextIO | None = None,
+    on_error: Callable[[Diagnostic], None] | None = None,
+    parallel: bool | None = None,
 ) -> Summary:
-    """Assess every row of the register at `path`, writing one result row per contract to `out`."""
+    """Assess every row of the register at `path`, writing one result row per contract to `out`.
+
+    A large register is split at a record boundary near its middle; a forked process
+    assesses the second part while this one does the first, and the results are
+    joined in order, so the output is the same as one pass would give.
+    """
+    try:
+        size = path.stat().st_size
+        split = None
+        if parallel or (parallel is None and size >= PARALLEL_MIN_BYTES and (os.cpu_count() or 1) >= 2):
+            split = _split_point(path, size)
+    except OSError as error:
+        raise RegisterError([Diagnostic(Location(display), f"cannot read the register: {error.strerror}")]) from None
+    if split is None or "fork" not in multiprocessing.get_all_start_methods():
+        with _open_part(path, 0, None) as stream:
+            return _assess_stream(engine, stream, display, out, on_error)
+    offset, lines_before = split
+    with _open_part(path, 0, offset) as stream:
+        header = read_header(csv.reader(stream, strict=True), engine, display)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    part = None
+    if out is not None:
+        handle, part = tempfile.mkstemp(prefix="assess-part-", suffix=".csv")
+        os.close(handle)
+    worker = context.Process(
+        target=_assess_second_part, args=(send, engine, path, display, offset, header, lines_before, part), daemon=True
+    )
+    worker.start()
+    send.close()
+    try:
+        with _open_part(path, 0, offset) as stream:
+            summary = _assess_stream(engine, stream, display, out, on_error)
+        try:
+            second = receive.recv()
+        except EOFError:
+            second = None
+        worker.join()
+        if not isinstance(second, Summary):  # the worker failed: do its part here
+            with _open_part(path, offset, None) as stream:
+                second = _assess_stream(engine, stream, display, out, on_error, header, lines_before, write_header=False)
+        else:
+            if out is not None:
+                with open(part, encoding="utf-8", newline="") as stream:
+                    shutil.copyfileobj(stream, out, 1 << 20)
+            if on_error is not None:
+                for diagnostic in second.errors:
+                    on_error(diagnostic)
+    finally:
+        receive.close()
+        if worker.is_alive():
+            worker.kill()
+        if part is not None:
+            Path(part).unlink(missing_ok=True)
+    return summary.merge(second)
+
+
+def _assess_second_part(
+    send, engine: Engine, path: Path, display: str, offset: int, header: list[str], lines_before: int, part: str | None
+) -> None:
+    try:
+        with _open_part(path, offset, None) as stream:
+            if part is None:
+                summary = _assess_stream(engine, stream, display, None, None, header, lines_before, write_header=False)
+            else:
+                with open(part, "w", encoding="utf-8", newline="") as out:
+                    summary = _assess_stream(engine, stream, display, out, None, header, lines_before, write_header=False)
+        send.send(summary)
+    except BaseException:  # noqa: BLE001 - the parent redoes this part and reports any error itself
+        send.send(None)
+    finally:
+        send.close()
+
+
+def _assess_stream(
+    engine: Engine,
+    stream: TextIO,
+    display: str,
+    out: TextIO | None,
+    on_error: Callable[[Diagnostic], None] | None,
+    header: list[str] | None = None,
+    lines_before: int = 0,
+    write_header: bool = True,
+) -> Summary:
     summary = Summary(display, engine.version)
     outcomes = summary.outcomes
     for outcome in engine.outcome_names:
@@ -575,41 +693,100 @@ def assess_register(
         exempt_by[exemption] = 0
     errors = summary.errors
     writer = csv.writer(out, lineterminator="\n") if out is not None else None
-    if writer is not None:
+    if writer is not None and write_header:
         writer.writerow(RESULT_COLUMNS)
-    results = ResultWriter(engine)
-    encode = results.encode
+    encode = ResultWriter(engine).encode
     version = engine.version
-    try:
-        stream = path.open(newline="", encoding="utf-8-sig", errors="surrogateescape")
-    except OSError as error:
-        raise RegisterError([Diagnostic(Location(display), f"cannot read the register: {error.strerror}")]) from None
     lines: list[str] = []
     rows = invalid = 0
-    with stream:
-        for row, contract, row_errors in read_records(engine, stream, display):
-            rows += 1
-            if contract is None:
-                invalid += 1
-                errors.extend(row_errors)
-                if on_error is not None:
-                    for diagnostic in row_errors:
-                        on_error(diagnostic)
-                if out is not None:
-                    out.writelines(lines)
-                    lines.clear()
-                    writer.writerow(result_row(RowResult(row, errors=row_errors), version))
-                continue
-            line, encoded = encode(contract)
-            outcomes[encoded.outcome] += 1
-            if encoded.decided is not None:
-                exempt_by[encoded.decided] += 1
-            if out is not None:
-                lines.append(f"{row},{line}")
-                if len(lines) >= 2048:
-                    out.writelines(lines)
-                    lines.clear()
-        if out is not None:
-            out.writelines(lines)
+    for row, contract, row_errors in read_records(engine, stream, display, header, lines_before):
+        rows += 1
+        if contract is None:
+            invalid += 1
+            errors.extend(row_errors)
+            if on_error is not None:
+                for diagnostic in row_errors:
+                    on_error(diagnostic)
+            if writer is not None:
+                out.writelines(lines)
+                lines.clear()
+                writer.writerow(result_row(RowResult(row, errors=row_errors), version))
+            continue
+        line, encoded = encode(contract)
+        outcomes[encoded.outcome] += 1
+        if encoded.decided is not None:
+            exempt_by[encoded.decided] += 1
+        if writer is not None:
+            lines.append(f"{row},{line}")
+            if len(lines) >= 4096:
+                out.writelines(lines)
+                lines.clear()
+    if writer is not None:
+        out.writelines(lines)
     summary.rows, summary.invalid = rows, invalid
     return summary
+
+
+class _Window(io.RawIOBase):
+    """Bytes [start, end) of a file, as a stream."""
+
+    def __init__(self, path: Path, start: int, end: int | None):
+        self._file = open(path, "rb")  # noqa: SIM115 - closed by close()
+        self._file.seek(start)
+        self._left = None if end is None else end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        size = len(buffer) if self._left is None else min(len(buffer), self._left)
+        if size <= 0:
+            return 0
+        data = self._file.read(size)
+        buffer[: len(data)] = data
+        if self._left is not None:
+            self._left -= len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _open_part(path: Path, start: int, end: int | None) -> TextIO:
+    encoding = "utf-8-sig" if start == 0 else "utf-8"
+    return io.TextIOWrapper(io.BufferedReader(_Window(path, start, end), 1 << 16), encoding=encoding, errors="surrogateescape", newline="")
+
+
+def _split_point(path: Path, size: int) -> tuple[int, int] | None:
+    """A record boundary near the middle of the file, and the number of lines before it.
+
+    A line break ends a record only outside quotes, that is after an even number of
+    quote characters; a file whose quotes never balance is not split.
+    """
+    if size < 2:
+        return None
+    quotes = lines = 0
+    with open(path, "rb") as stream:
+        stream.seek(size // 2)
+        stream.readline()
+        target = stream.tell()
+        stream.seek(0)
+        done = 0
+        while done < target:
+            chunk = stream.read(min(1 << 20, target - done))
+            if not chunk:
+                return None
+            quotes += chunk.count(b'"')
+            lines += chunk.count(b"\n")
+            done += len(chunk)
+        while quotes % 2:
+            line = stream.readline()
+            if not line:
+                return None
+            quotes += line.count(b'"')
+            lines += line.count(b"\n")
+            done += len(line)
+    if done >= size:
+        return None
+    return done, lines

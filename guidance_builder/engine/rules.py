@@ -240,7 +240,10 @@ class Engine:
         """
         value, amount = contract.value_gbp, threshold.amount
         given = contract.good_reason
-        reason = None if given is None else (given.ground, bool(given.evidence.strip()), frozenset(given.support_considered))
+        reason = None
+        if given is not None:
+            support = frozenset(given.support_considered) if self._grounds[given.ground].requires_support_considered else None
+            reason = (given.ground, bool(given.evidence.strip()), support)
         return (
             contract.authority_type,
             contract.provider_type,
