@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import jinja2
 
+from guidance_builder import __version__
 from guidance_builder.diagnostics import ContentError, Diagnostic, Diagnostics, Location
 from guidance_builder.editions.history import HistoryEntry, check_not_republished, edition_history
 from guidance_builder.editions.store import PublishedEdition, list_published
@@ -103,6 +104,21 @@ class RenderContext:
     @property
     def guidance(self) -> GuidanceRenderer:
         return self.edition.renderer()
+
+    def memo(self, name: str, inputs: list[str | bytes], produce: Callable[[], bytes]) -> bytes:
+        """Bytes of an output that is slow to make, reused while its inputs are unchanged."""
+        digest = hashlib.sha256(f"{__version__}|{name}".encode())
+        for part in inputs:
+            digest.update(hashlib.sha256(part.encode() if isinstance(part, str) else part).digest())
+        stored = self.edition.project.build / ".cache" / "outputs" / f"{digest.hexdigest()}.bin"
+        if stored.is_file():
+            return stored.read_bytes()
+        data = produce()
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        temporary = stored.with_suffix(".tmp")
+        temporary.write_bytes(data)
+        temporary.replace(stored)
+        return data
 
     def pdf(self, html: str, name: str, template: str, forms: bool = False) -> bytes | PdfJob:
         """A PDF of print HTML. Inside a build this is a job, rendered with the others in

@@ -1,16 +1,21 @@
 """`guidance-builder build`: check, render the working edition, assemble every edition into the
-site, check the outputs, then publish them in one swap."""
+site, check the outputs, then publish them in one swap.
+
+A build whose inputs have not changed since the last one does nothing: the fingerprint of
+everything that makes the site (content, editions, templates, the builder itself) is
+compared before anything heavy is even imported.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
-from guidance_builder.commands.check import verify, verify_outputs
-from guidance_builder.editions.site import SiteEdition, assemble_site, from_published
-from guidance_builder.pipeline import Edition, render_edition, require_edition
 from guidance_builder.project import Project
-from guidance_builder.publish import publish
+
+PACKAGE = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -19,13 +24,34 @@ class BuildReport:
     files: dict[str, int]
     warnings: list[str]
     frozen: bool
+    up_to_date: bool = False
 
 
-def site_files(edition: Edition, with_pdf: bool = True) -> dict[str, bytes]:
+def inputs_fingerprint(project: Project, with_pdf: bool) -> str:
+    digest = hashlib.sha256(f"pdf={with_pdf}\n".encode())
+    for folder in (project.content, project.templates, project.editions, PACKAGE):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"{path}\n".encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _stamp(project: Project) -> Path:
+    return project.build / ".cache" / "inputs.sha256"
+
+
+def site_files(edition, with_pdf: bool = True) -> dict[str, bytes]:
     """Every file of the site for this edition and all published ones."""
+    from guidance_builder.commands.check import verify_outputs
+    from guidance_builder.editions.site import SiteEdition, assemble_site, from_published
+    from guidance_builder.pipeline import RenderContext, render_edition
+    from guidance_builder.render.outputs import asset_outputs
+
     histories = {entry.version: entry.changes for entry in edition.history}
-    editions: list[SiteEdition] = [from_published(p, _changes_of(edition, p.version, histories)) for p in edition.published]
-    shared: dict[str, bytes] = {}
+    editions: list[SiteEdition] = [from_published(p, histories.get(p.version, [])) for p in edition.published]
     if edition.frozen is None:
         rendered = render_edition(edition, with_pdf=with_pdf)
         verify_outputs(edition, rendered.files)
@@ -48,39 +74,54 @@ def site_files(edition: Edition, with_pdf: bool = True) -> dict[str, bytes]:
             )
         )
     else:
-        from guidance_builder.render.outputs import asset_outputs
-
-        shared = asset_outputs_only(edition, asset_outputs)
-    return assemble_site(editions, shared, edition.renderer().env, edition.book.meta.site_url)
-
-
-def asset_outputs_only(edition: Edition, maker) -> dict[str, bytes]:
-    from guidance_builder.pipeline import RenderContext
-
-    return maker(RenderContext(edition, edition.renderer().env, with_pdf=False))
+        shared = asset_outputs(RenderContext(edition, edition.renderer().env, with_pdf=False))
+    context = RenderContext(edition, edition.renderer().env, with_pdf)
+    return assemble_site(editions, shared, context.env, edition.book.meta.site_url, search=lambda current: _search(context, current))
 
 
-def _changes_of(edition: Edition, version: str, histories: dict) -> list:
-    if version in histories:
-        return histories[version]
-    return []
+def _search(context, current) -> dict[str, bytes]:
+    """The search index, rebuilt only when the guidance page it indexes has changed."""
+    import json
+
+    from guidance_builder.editions.site import search_index
+
+    page = current.files.get("guidance.html", b"")
+    packed = context.memo(
+        "search-index", [current.version, page], lambda: json.dumps({k: v.hex() for k, v in search_index(current).items()}).encode()
+    )
+    return {name: bytes.fromhex(value) for name, value in json.loads(packed).items()}
 
 
-def run(project: Project, with_pdf: bool = True) -> BuildReport:
+def run(project: Project, with_pdf: bool = True, force: bool = False) -> BuildReport:
+    fingerprint = inputs_fingerprint(project, with_pdf)
+    stamp = _stamp(project)
+    if not force and (project.build / "site").is_dir() and stamp.is_file() and stamp.read_text() == fingerprint:
+        return BuildReport("", {}, [], False, up_to_date=True)
+
+    from guidance_builder.commands.check import verify
+    from guidance_builder.pipeline import require_edition
+    from guidance_builder.publish import publish
+
     edition, _ = require_edition(project)
     warnings = verify(edition)
     files = site_files(edition, with_pdf=with_pdf)
     publish(files, project.build / "site")
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(fingerprint)
     return BuildReport(edition.book.meta.version, {k: len(v) for k, v in files.items()}, warnings, edition.frozen is not None)
 
 
 def configure(parser) -> None:
     parser.add_argument("--no-pdf", action="store_true", help="skip PDF rendering (faster preview)")
+    parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     parser.add_argument("--quiet", action="store_true", help="print only a summary line")
 
 
 def main(args, project: Project) -> int:
-    report = run(project, with_pdf=not args.no_pdf)
+    report = run(project, with_pdf=not args.no_pdf, force=args.force)
+    if report.up_to_date:
+        print("build/site is up to date: nothing changed since the last build.")
+        return 0
     for warning in report.warnings:
         print(warning, file=sys.stderr)
     if not args.quiet:

@@ -10,6 +10,7 @@ import asyncio
 import datetime
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 
@@ -83,7 +84,13 @@ def in_force(editions: list[SiteEdition]) -> SiteEdition:
     return max(candidates, key=lambda e: version_key(e.version))
 
 
-def assemble_site(editions: list[SiteEdition], shared: dict[str, bytes], env: jinja2.Environment, site_url: str) -> dict[str, bytes]:
+def assemble_site(
+    editions: list[SiteEdition],
+    shared: dict[str, bytes],
+    env: jinja2.Environment,
+    site_url: str,
+    search: Callable[[SiteEdition], dict[str, bytes]] | None = None,
+) -> dict[str, bytes]:
     """Every file of the site, keyed by path; `shared` holds the assets all editions use."""
     editions = sorted(editions, key=lambda e: version_key(e.version), reverse=True)
     current = in_force(editions)
@@ -105,7 +112,7 @@ def assemble_site(editions: list[SiteEdition], shared: dict[str, bytes], env: ji
             continue
     files["versions.json"] = versions_json(editions, current)
     files["feed.xml"] = atom_feed(editions, site_url)
-    files.update(search_index(current))
+    files.update((search or search_index)(current))
     files["sitemap.xml"] = sitemap(files, site_url)
     files["SHA256SUMS"] = checksums(files)
     return files

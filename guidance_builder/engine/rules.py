@@ -119,11 +119,11 @@ class Engine:
         self.support_ids = [s.id for s in book.support_measures]
         self.authority_types = [a.id for a in book.authority_types]
         self._grounds = {g.id: g for g in book.grounds}
-        self._trigger_phrase = {t.id: lower_first(t.name) for t in book.triggers}
-        self._criterion_phrase = {c.id: lower_first(c.name) for c in book.criteria}
-        self._ground_phrase = {g.id: lower_first(g.name) for g in book.grounds}
-        self._support_phrase = {s.id: lower_first(s.name) for s in book.support_measures}
-        self._authority_phrase = {a.id: lower_first(a.name) for a in book.authority_types}
+        self.trigger_phrase = {t.id: lower_first(t.name) for t in book.triggers}
+        self.criterion_phrase = {c.id: lower_first(c.name) for c in book.criteria}
+        self.ground_phrase = {g.id: lower_first(g.name) for g in book.grounds}
+        self.support_phrase = {s.id: lower_first(s.name) for s in book.support_measures}
+        self.authority_phrase = {a.id: lower_first(a.name) for a in book.authority_types}
         self._thresholds: dict[str, tuple[list[datetime.date], list[ThresholdApplied]]] = {}
         for kind in book.authority_types:
             values = sorted(kind.values, key=lambda v: v.from_)
@@ -188,7 +188,7 @@ class Engine:
                     "value": money(value) if value_words is None else value_words,
                     "threshold": money(amount),
                     "from": long_date(threshold.in_force_from),
-                    "authority_type": self._authority_phrase[threshold.authority_type],
+                    "authority_type": self.authority_phrase[threshold.authority_type],
                 }
             )
             return applies, [Reason(text, key, *self.cite(key), step)]
@@ -207,7 +207,7 @@ class Engine:
             return False, [self._fixed_reason("reason_none", key, step)]
         ground = self._grounds[given.ground]
         ground_key = f"ground.{ground.id}"
-        words = {"ground": self._ground_phrase[ground.id]}
+        words = {"ground": self.ground_phrase[ground.id]}
         reasons = []
         has_evidence = bool(given.evidence.strip())
         if not has_evidence:
@@ -218,9 +218,7 @@ class Engine:
             missing = [s for s in self.support_ids if s not in considered]
             if missing:
                 reasons.append(self._fixed_reason("reason_missing_support", ground_key, step, **words))
-                reasons.extend(
-                    self._fixed_reason("support_missing", f"support.{s}", step, support=self._support_phrase[s]) for s in missing
-                )
+                reasons.extend(self._fixed_reason("support_missing", f"support.{s}", step, support=self.support_phrase[s]) for s in missing)
         if has_evidence and not missing:
             template = "reason_met_support" if ground.requires_support_considered else "reason_met"
             return True, [self._fixed_reason(template, ground_key, step, **words)]
@@ -277,10 +275,10 @@ class Engine:
                 if contract.event in asks.triggers:
                     hit = True
                     reasons.append(
-                        self._fixed_reason("trigger_met", f"trigger.{contract.event}", step_id, event=self._trigger_phrase[contract.event])
+                        self._fixed_reason("trigger_met", f"trigger.{contract.event}", step_id, event=self.trigger_phrase[contract.event])
                     )
                 else:
-                    events = join_words([self._trigger_phrase[t] for t in asks.triggers], "or")
+                    events = join_words([self.trigger_phrase[t] for t in asks.triggers], "or")
                     reasons.append(self._fixed_reason("trigger_none", f"step.{step_id}", step_id, events=events))
             if asks.criteria:
                 flags = contract.criteria
@@ -288,11 +286,11 @@ class Engine:
                 if met:
                     hit = True
                     reasons.extend(
-                        self._fixed_reason("criterion_met", f"criterion.{c}", step_id, criterion=self._criterion_phrase[c]) for c in met
+                        self._fixed_reason("criterion_met", f"criterion.{c}", step_id, criterion=self.criterion_phrase[c]) for c in met
                     )
                 else:
                     reasons.extend(
-                        self._fixed_reason("criterion_not_met", f"criterion.{c}", step_id, criterion=self._criterion_phrase[c])
+                        self._fixed_reason("criterion_not_met", f"criterion.{c}", step_id, criterion=self.criterion_phrase[c])
                         for c in asks.criteria
                     )
             for exemption_id in asks.exemptions:

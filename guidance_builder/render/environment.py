@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 
 from guidance_builder.project import Project
@@ -16,9 +19,19 @@ def css_string(value: object) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+class _LazyBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache, creating its folder only when it first stores something."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        Path(self.directory).mkdir(parents=True, exist_ok=True)
+        super().dump_bytecode(bucket)
+
+
 def create_environment(project: Project) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(project.templates),
+        # Compiled templates are kept between builds; Jinja checks each source is unchanged.
+        bytecode_cache=_LazyBytecodeCache(str(project.build / ".cache" / "jinja")),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
