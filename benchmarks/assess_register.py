@@ -44,7 +44,15 @@ HEADER = [
     "good_reason.evidence",
     "good_reason.support_considered",
 ]
-SERVICES = ("Home care", "Children's residential care", "Waste collection", "Parking enforcement", "Housing repairs", "Payroll", "Detention escort")
+SERVICES = (
+    "Home care",
+    "Children's residential care",
+    "Waste collection",
+    "Parking enforcement",
+    "Housing repairs",
+    "Payroll",
+    "Detention escort",
+)
 
 
 def generate(path: Path, rows: int, seed: int = 2026) -> None:
@@ -94,7 +102,18 @@ def main(argv: list[str] | None = None) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         register, results = folder / "register.csv", folder / "results.csv"
         generate(register, args.rows)
-        command = [sys.executable, "-m", "guidance_builder", "--project", args.project, "assess", "--register", str(register), "--out", str(results)]
+        command = [
+            sys.executable,
+            "-m",
+            "guidance_builder",
+            "--project",
+            args.project,
+            "assess",
+            "--register",
+            str(register),
+            "--out",
+            str(results),
+        ]
         before = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True)
         seconds = time.perf_counter() - before

@@ -7,7 +7,6 @@ share one load. Every problem is reported with the file and line it comes from.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -414,25 +413,13 @@ def load_contract(project, diagnostics: Diagnostics) -> ContractDocument | None:
     return document
 
 
-@dataclass
-class _Loaded:
-    edition: weakref.ref
-    document: ContractDocument | None
-    problems: list
-
-
-_CACHE: dict[int, _Loaded] = {}
-
-
 def contract_for(edition, diagnostics: Diagnostics | None = None) -> ContractDocument | None:
-    """The contract of an edition, loaded and checked once; its problems are added to `diagnostics`."""
-    key = id(edition)
-    cached = _CACHE.get(key)
-    if cached is None or cached.edition() is not edition:
+    """The contract of an edition, loaded and checked once (kept in edition.cache); its problems are added to `diagnostics`."""
+    cached = edition.cache.get("contract")
+    if cached is None:
         collected = Diagnostics()
-        document = load_contract(edition.project, collected)
-        cached = _Loaded(weakref.ref(edition, lambda _ref, key=key: _CACHE.pop(key, None)), document, collected.items)
-        _CACHE[key] = cached
+        cached = edition.cache["contract"] = (load_contract(edition.project, collected), collected.items)
+    document, problems = cached
     if diagnostics is not None:
-        diagnostics.extend(cached.problems)
-    return cached.document
+        diagnostics.extend(problems)
+    return document

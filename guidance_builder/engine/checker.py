@@ -161,3 +161,15 @@ def render_checker(engine: Engine, env: jinja2.Environment, project: Project) ->
         policy=policy,
         guidance_href="guidance.html",
     )
+
+
+def checker_outputs(context) -> dict[str, bytes]:
+    """Output maker (render/outputs.py): the checker page and the contract input schema, per version."""
+    from guidance_builder.engine.schema import json_schema_text
+
+    edition = context.edition
+    engine = Engine(edition.book, edition.document.anchors)
+    return {
+        f"{context.version}/checker.html": render_checker(engine, context.env, edition.project).encode(),
+        f"{context.version}/contract.schema.json": json_schema_text(engine).encode(),
+    }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from guidance_builder.checks.rendered import WEB_ASSETS
 from guidance_builder.contract.outputs import contract_outputs, record_outputs
+from guidance_builder.engine.checker import checker_outputs
 from guidance_builder.pipeline import RenderContext
 from guidance_builder.render.addresses import ASSET_PREFIX
 from guidance_builder.render.rules_json import render_rules_json
@@ -32,4 +33,4 @@ def asset_outputs(context: RenderContext) -> dict[str, bytes]:
     return {f"assets/{name}": (assets / name).read_bytes() for name in SITE_ASSETS}
 
 
-OUTPUTS = [guidance_outputs, rules_outputs, asset_outputs, contract_outputs, record_outputs]
+OUTPUTS = [guidance_outputs, rules_outputs, asset_outputs, contract_outputs, record_outputs, checker_outputs]

@@ -1,0 +1,239 @@
+"""Build benchmark: prints figures, never passes or fails.
+
+Measures, on this machine, in one run:
+- the clean full build, and the raw WeasyPrint render of each PDF document alone in a
+  fresh process (the floor), and the ratio between them;
+- a no-op rebuild, and rebuilds after a one-paragraph edit (HTML only, and with PDFs);
+- a warm preview rebuild (what `serve` does after an edit, in a running process);
+- `check`;
+- the same clean build and check for a synthetic content set ten times the bundled prose.
+
+Each figure is the median of several runs; peak memory is the largest resident set of the
+command's own process (PDF worker processes are reported with the raw renders).
+
+Usage: .venv/bin/python benchmarks/build.py [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def run_measured(args: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one command's own process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{process.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def cli(project: Path, *args: str) -> list[str]:
+    return [PYTHON, "-m", "guidance_builder", "--project", str(project), *args]
+
+
+def median_of(runs: int, prepare, command) -> tuple[float, float]:
+    times, peaks = [], []
+    for _ in range(runs):
+        prepare()
+        elapsed, peak = run_measured(command(), ROOT)
+        times.append(elapsed)
+        peaks.append(peak)
+    return statistics.median(times), max(peaks)
+
+
+def copy_project(target: Path) -> Path:
+    for folder in ("content", "templates"):
+        shutil.copytree(ROOT / folder, target / folder)
+    return target
+
+
+def edit_paragraph(project: Path, counter: list[int]) -> None:
+    counter[0] += 1
+    path = project / "content" / "sections" / "support.md"
+    text = path.read_text()
+    text = re.sub(r"\n\nBenchmark edit \d+\.\n", "\n", text)
+    path.write_text(text.rstrip("\n") + f"\n\nBenchmark edit {counter[0]}.\n")
+
+
+def print_html_documents(project: Path) -> dict[str, str]:
+    """The print HTML of every PDF a build makes, as the build makes it."""
+    sys.path.insert(0, str(ROOT))
+    from guidance_builder.pipeline import RenderContext, require_edition
+    from guidance_builder.project import Project
+    from guidance_builder.render.outputs import OUTPUTS
+    from guidance_builder.render.pdf_jobs import PdfJob
+
+    edition, _ = require_edition(Project.at(project))
+    context = RenderContext(edition, edition.renderer().env, with_pdf=True, deferred=True)
+    jobs = {}
+    for make in OUTPUTS:
+        for path, value in make(context).items():
+            if isinstance(value, PdfJob):
+                jobs[path] = value
+    return jobs
+
+
+RAW_RENDER = textwrap.dedent(
+    """
+    import sys, time
+    start = time.perf_counter()
+    import weasyprint
+    from guidance_builder.render.fetcher import AssetFetcher, VIRTUAL_BASE
+    imported = time.perf_counter()
+    html = open(sys.argv[1], encoding="utf-8").read()
+    weasyprint.HTML(string=html, base_url=VIRTUAL_BASE, url_fetcher=AssetFetcher(__import__("pathlib").Path(sys.argv[2]))).write_pdf(
+        pdf_variant="pdf/ua-1", pdf_identifier=b"0" * 32, custom_metadata=True, pdf_forms=(sys.argv[3] == "1") or None)
+    done = time.perf_counter()
+    print(f"{imported - start:.3f} {done - imported:.3f}")
+    """
+)
+
+
+def raw_renders(project: Path, runs: int) -> dict[str, tuple[float, float]]:
+    """Median (render seconds, whole fresh process seconds) for each PDF, rendered alone."""
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for path, job in print_html_documents(project).items():
+            source = Path(folder) / "page.html"
+            source.write_text(job.html, encoding="utf-8")
+            renders, totals = [], []
+            for _ in range(runs):
+                start = time.perf_counter()
+                out = subprocess.run(
+                    [PYTHON, "-c", RAW_RENDER, str(source), str(project / "templates" / "assets"), "1" if job.forms else "0"],
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                totals.append(time.perf_counter() - start)
+                renders.append(float(out.stdout.split()[1]))
+            results[path] = (statistics.median(renders), statistics.median(totals))
+    return results
+
+
+def warm_preview(project: Path, runs: int) -> float:
+    """An edit seen by a running `serve`: HTML-only rebuild in a warm process."""
+    code = textwrap.dedent(
+        f"""
+        import re, statistics, sys, time
+        from pathlib import Path
+        from guidance_builder.commands import build
+        from guidance_builder.project import Project
+        project = Project.at({str(project)!r})
+        build.run(project, with_pdf=False, force=True)
+        path = project.content / "sections" / "support.md"
+        times = []
+        for n in range({runs}):
+            text = re.sub(r"\\n\\nWarm edit \\d+\\.\\n", "\\n", path.read_text())
+            path.write_text(text.rstrip("\\n") + f"\\n\\nWarm edit {{n}}.\\n")
+            start = time.perf_counter()
+            build.run(project, with_pdf=False)
+            times.append(time.perf_counter() - start)
+        print(statistics.median(times))
+        """
+    )
+    out = subprocess.run([PYTHON, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
+def scale_content(project: Path, factor: int) -> None:
+    """Repeat every prose section `factor` times (copies drop generated blocks and ids)."""
+    guidance = project / "content" / "guidance.yaml"
+    text = guidance.read_text()
+    lines = []
+    for line in text.splitlines():
+        lines.append(line)
+        match = re.match(r"  - \{id: ([a-z-]+), title: ([^,]+), file: sections/([a-z-]+)\.md(, annex: true)?\}", line)
+        if match and not match.group(4):
+            source = project / "content" / "sections" / f"{match.group(3)}.md"
+            body = source.read_text()
+            body = re.sub(r"^\{insert:[a-z_]+\}\s*$", "", body, flags=re.M)
+            body = re.sub(r"\{#([a-z0-9-]+)", r"{#\1-copy", body)
+            for copy in range(2, factor + 1):
+                name = f"{match.group(3)}-{copy}"
+                (project / "content" / "sections" / f"{name}.md").write_text(body.replace("-copy", f"-{copy}"))
+                lines.append(f"  - {{id: {match.group(1)}-{copy}, title: {match.group(2)} (part {copy}), file: sections/{name}.md}}")
+    guidance.write_text("\n".join(lines) + "\n")
+
+
+def words(project: Path) -> int:
+    return sum(len(p.read_text().split()) for p in (project / "content").rglob("*") if p.suffix in (".md", ".yaml"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    runs = args.runs
+    print(f"guidance-builder build benchmark: {os.cpu_count()} cores, median of {runs} runs\n")
+    with tempfile.TemporaryDirectory() as folder:
+        project = copy_project(Path(folder) / "one")
+
+        def clean() -> None:
+            shutil.rmtree(project / "build", ignore_errors=True)
+
+        clean_build, clean_peak = median_of(runs, clean, lambda: cli(project, "build", "--force"))
+        raw = raw_renders(project, runs)
+        serial_render = sum(r for r, _ in raw.values())
+        serial_process = sum(t for _, t in raw.values())
+        print("Raw WeasyPrint renders, each alone in a fresh process (render only / whole process):")
+        for path, (render, total) in raw.items():
+            print(f"  {path:<40} {render:6.2f} s / {total:6.2f} s")
+        print(f"  serial sum                               {serial_render:6.2f} s / {serial_process:6.2f} s")
+        print(f"Clean full build (check, HTML, PDFs, DOCX, site, search)  {clean_build:6.2f} s   peak {clean_peak:5.0f} MB")
+        print(
+            f"  ratio build / serial sum of raw renders: {clean_build / serial_render:.2f} (render only), {clean_build / serial_process:.2f} (whole processes)"
+        )
+
+        noop, noop_peak = median_of(runs, lambda: None, lambda: cli(project, "build"))
+        print(f"No-op rebuild                                              {noop:6.3f} s   peak {noop_peak:5.0f} MB")
+
+        counter = [0]
+        run_measured(cli(project, "build", "--no-pdf", "--force"), ROOT)
+        html_edit, html_peak = median_of(runs, lambda: edit_paragraph(project, counter), lambda: cli(project, "build", "--no-pdf"))
+        print(f"Rebuild after a one-paragraph edit, HTML only (cold CLI)   {html_edit:6.3f} s   peak {html_peak:5.0f} MB")
+        run_measured(cli(project, "build", "--force"), ROOT)
+        pdf_edit, pdf_peak = median_of(runs, lambda: edit_paragraph(project, counter), lambda: cli(project, "build"))
+        print(f"Rebuild after a one-paragraph edit, with PDFs              {pdf_edit:6.3f} s   peak {pdf_peak:5.0f} MB")
+        warm = warm_preview(project, max(runs, 5))
+        print(f"Preview rebuild after an edit in a running `serve` (warm)  {warm:6.3f} s")
+
+        check, check_peak = median_of(runs, lambda: None, lambda: cli(project, "check"))
+        print(f"check                                                      {check:6.3f} s   peak {check_peak:5.0f} MB")
+
+        large = copy_project(Path(folder) / "ten")
+        scale_content(large, 10)
+        ratio_words = words(large) / words(project)
+
+        def clean_large() -> None:
+            shutil.rmtree(large / "build", ignore_errors=True)
+
+        large_build, large_peak = median_of(runs, clean_large, lambda: cli(large, "build", "--force"))
+        large_check, _ = median_of(runs, lambda: None, lambda: cli(large, "check"))
+        print(f"\nSynthetic content: prose sections repeated ten times ({ratio_words:.1f}x the words of all content)")
+        print(
+            f"  clean full build  {large_build:6.2f} s   peak {large_peak:5.0f} MB   ({large_build / clean_build:.1f}x the bundled build)"
+        )
+        print(f"  check             {large_check:6.3f} s   ({large_check / check:.1f}x the bundled check)")
+
+
+if __name__ == "__main__":
+    main()
