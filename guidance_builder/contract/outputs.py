@@ -9,8 +9,6 @@ from guidance_builder.diagnostics import ContentError, Diagnostics
 from guidance_builder.pipeline import RenderContext
 from guidance_builder.render.addresses import ASSET_PREFIX
 
-CONTRACT_ASSETS = ("contract.css",)
-
 
 def require_contract(edition) -> ContractDocument:
     diagnostics = Diagnostics()
@@ -47,8 +45,6 @@ def contract_outputs(context: RenderContext) -> dict[str, bytes]:
     }
     if context.with_pdf:
         files[f"{version}/model-contract.pdf"] = contract_pdf(context)
-    assets = context.edition.project.assets
-    files.update({f"assets/{name}": (assets / name).read_bytes() for name in CONTRACT_ASSETS})
     return files
 
 

@@ -12,8 +12,6 @@ from guidance_builder.pipeline import RenderContext
 from guidance_builder.render.addresses import ASSET_PREFIX
 from guidance_builder.render.rules_json import render_rules_json
 
-SITE_ASSETS = ("guidance.css",)
-
 
 def guidance_outputs(context: RenderContext) -> dict[str, bytes]:
     files = {f"{context.version}/guidance.html": context.guidance.page(print_mode=False, asset_base=WEB_ASSETS).encode()}
@@ -29,8 +27,9 @@ def rules_outputs(context: RenderContext) -> dict[str, bytes]:
 
 
 def asset_outputs(context: RenderContext) -> dict[str, bytes]:
+    """The stylesheets every edition's pages share (print-only ones stay with the PDFs)."""
     assets = context.edition.project.assets
-    return {f"assets/{name}": (assets / name).read_bytes() for name in SITE_ASSETS}
+    return {f"assets/{path.name}": path.read_bytes() for path in sorted(assets.glob("*.css")) if "print" not in path.name}
 
 
 OUTPUTS = [guidance_outputs, rules_outputs, asset_outputs, contract_outputs, record_outputs, checker_outputs]

@@ -1,0 +1,133 @@
+"""Editions: published editions never change, builds are repeatable, and the diff between the
+bundled editions is exactly what the drafters changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, copy_project, run_cli
+
+BUNDLED = sorted(p.name for p in (ROOT / "editions").iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+@pytest.fixture
+def project_with_editions(tmp_path: Path) -> Path:
+    project = copy_project(tmp_path / "project")
+    shutil.copytree(ROOT / "editions", project / "editions")
+    return project
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_bundled_content_ships_two_editions() -> None:
+    assert BUNDLED == ["0.1.0", "0.2.0"]
+    first = json.loads((ROOT / "editions" / "0.1.0" / "manifest.json").read_text())
+    assert first["status"] == "consultation"
+    thresholds = (ROOT / "editions" / "0.1.0" / "content" / "thresholds.yaml").read_text()
+    assert "amount: 214904" in thresholds and "amount: 207720" not in thresholds
+
+
+def test_two_builds_are_byte_identical(project_with_editions: Path) -> None:
+    first = run_cli("build", "--force", project=project_with_editions)
+    assert first.code == 0, first.stderr
+    before = hashes(project_with_editions / "build" / "site")
+    shutil.rmtree(project_with_editions / "build")
+    second = run_cli("build", "--force", project=project_with_editions)
+    assert second.code == 0, second.stderr
+    after = hashes(project_with_editions / "build" / "site")
+    assert before == after
+    assert {"index.html", "versions.json", "feed.xml", "sitemap.xml", "SHA256SUMS", "404.html", "latest/guidance.pdf"} <= set(after)
+    sums = (project_with_editions / "build" / "site" / "SHA256SUMS").read_text().splitlines()
+    assert {line.split("  ", 1)[1] for line in sums} == set(after) - {"SHA256SUMS"}
+
+
+def test_a_changed_published_edition_is_refused(project_with_editions: Path) -> None:
+    snapshot = project_with_editions / "editions" / "0.1.0" / "content" / "thresholds.yaml"
+    snapshot.write_text(snapshot.read_text().replace("214904", "214905"))
+    result = run_cli("build", project=project_with_editions)
+    assert result.code == 2
+    assert "editions/0.1.0/content: the content of published edition 0.1.0 has changed since it was published" in result.stderr
+    assert not (project_with_editions / "build" / "site").exists()
+
+
+def test_a_changed_published_document_is_refused(project_with_editions: Path) -> None:
+    document = project_with_editions / "editions" / "0.1.0" / "site" / "guidance.pdf"
+    document.write_bytes(document.read_bytes() + b"\n% edited")
+    result = run_cli("check", project=project_with_editions)
+    assert result.code == 2
+    assert "editions/0.1.0/site/guidance.pdf: a document of published edition 0.1.0 has changed since it was published" in result.stderr
+
+
+def test_editing_the_content_of_a_published_version_is_refused(project_with_editions: Path) -> None:
+    criteria = project_with_editions / "content" / "criteria.yaml"
+    criteria.write_text(criteria.read_text().replace("Exercise of coercive powers", "Use of coercive powers"))
+    result = run_cli("build", project=project_with_editions)
+    assert result.code == 2
+    assert "content/guidance.yaml:" in result.stderr
+    assert "version 0.2.0 is already published, and the content has changed since" in result.stderr
+    guidance = project_with_editions / "content" / "guidance.yaml"
+    guidance.write_text(guidance.read_text().replace("version: 0.2.0", "version: 0.3.0"))
+    result = run_cli("build", "--no-pdf", project=project_with_editions)
+    assert result.code == 0, result.stderr
+    site = project_with_editions / "build" / "site"
+    assert "Use of coercive powers" in (site / "0.3.0" / "guidance.html").read_text()
+    assert "Exercise of coercive powers" in (site / "0.2.0" / "guidance.html").read_text()
+    assert "superseded" in (site / "0.2.0" / "guidance.html").read_text()
+
+
+def test_diff_between_the_bundled_editions_lists_thresholds_and_the_refined_definition() -> None:
+    result = run_cli("diff", "0.1.0", "0.2.0", "--json")
+    assert result.code == 0, result.stderr
+    changes = json.loads(result.stdout)["changes"]
+    kinds = {(c["kind"], c["item"], c["action"]) for c in changes}
+    assert kinds == {
+        ("threshold", "central_government", "added"),
+        ("threshold", "local_authority", "added"),
+        ("threshold", "other_public_authority", "added"),
+        ("definition", "relevant_contract", "changed"),
+    }
+    text = run_cli("diff", "0.1.0", "0.2.0")
+    assert "£207,720 from 1 January 2026" in text.stdout
+    assert "changed: definition" in text.stdout
+
+
+def test_diff_names_an_unknown_edition() -> None:
+    result = run_cli("diff", "0.1.0", "9.9.9")
+    assert result.code == 2
+    assert "no published edition '9.9.9'" in result.stderr
+
+
+def test_the_newer_edition_lists_its_changes_beside_the_summary() -> None:
+    page = (ROOT / "editions" / "0.2.0" / "site" / "guidance.html").read_text()
+    table = page[page.index('id="changes-table"') :]
+    assert "Added threshold" in table and "Changed definition" in table
+    assert 'href="#definition-relevant-contract"' in table
+
+
+def test_publish_freezes_a_new_edition_once(project_with_editions: Path) -> None:
+    guidance = project_with_editions / "content" / "guidance.yaml"
+    guidance.write_text(
+        guidance.read_text().replace("version: 0.2.0", "version: 0.3.0").replace("change_type: major", "change_type: minor")
+    )
+    result = run_cli("publish", project=project_with_editions)
+    assert result.code == 0, result.stderr
+    manifest = json.loads((project_with_editions / "editions" / "0.3.0" / "manifest.json").read_text())
+    assert manifest["version"] == "0.3.0"
+    for name, entry in manifest["files"].items():
+        data = (project_with_editions / "editions" / "0.3.0" / "site" / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+    again = run_cli("publish", project=project_with_editions)
+    assert again.code == 2
+    assert "version 0.3.0 is already published" in again.stderr
+    built = run_cli("build", project=project_with_editions)
+    assert built.code == 0, built.stderr
+    versions = json.loads((project_with_editions / "build" / "site" / "versions.json").read_text())
+    assert [v["version"] for v in versions] == ["0.3.0", "0.2.0", "0.1.0"]
+    assert versions[0]["aliases"] == ["latest"]
