@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from pathlib import Path
+
+CHECKOUT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,11 @@ class Project:
     @property
     def build(self) -> Path:
         return self.root / "build"
+
+    @property
+    def frontend(self) -> Path:
+        """GOV.UK Frontend compiled at set-up time (scripts/setup), shared by every project."""
+        return Path(os.environ.get("GUIDANCE_BUILDER_DEPS") or CHECKOUT / ".deps")
 
     @property
     def editions(self) -> Path:

@@ -29,7 +29,13 @@ class _LazyBytecodeCache(jinja2.FileSystemBytecodeCache):
 
 def create_environment(project: Project) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(project.templates),
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(project.templates),
+                # The GOV.UK Design System's own components, as Jinja macros.
+                jinja2.PrefixLoader({"govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja")}),
+            ]
+        ),
         # Compiled templates are kept between builds; Jinja checks each source is unchanged.
         bytecode_cache=_LazyBytecodeCache(str(project.build / ".cache" / "jinja")),
         autoescape=True,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from guidance_builder.checks.rendered import WEB_ASSETS
 from guidance_builder.contract.outputs import contract_outputs, record_outputs
+from guidance_builder.diagnostics import ContentError, Diagnostic, Location
 from guidance_builder.engine.checker import checker_outputs
 from guidance_builder.pipeline import RenderContext
 from guidance_builder.render.addresses import ASSET_PREFIX
@@ -28,8 +29,16 @@ def rules_outputs(context: RenderContext) -> dict[str, bytes]:
 
 def asset_outputs(context: RenderContext) -> dict[str, bytes]:
     """The stylesheets every edition's pages share (print-only ones stay with the PDFs)."""
-    assets = context.edition.project.assets
-    return {f"assets/{path.name}": path.read_bytes() for path in sorted(assets.glob("*.css")) if "print" not in path.name}
+    project = context.edition.project
+    files = {f"assets/{path.name}": path.read_bytes() for path in sorted(project.assets.glob("*.css")) if "print" not in path.name}
+    frontend = project.frontend / "govuk-frontend.css"
+    if not frontend.is_file():
+        where = Location(project.display(frontend))
+        raise ContentError(
+            [Diagnostic(where, "the GOV.UK Frontend styles have not been compiled", "run scripts/setup, which installs and compiles them")]
+        )
+    files["assets/govuk-frontend.css"] = frontend.read_bytes()
+    return files
 
 
 OUTPUTS = [guidance_outputs, rules_outputs, asset_outputs, contract_outputs, record_outputs, checker_outputs]
