@@ -13,6 +13,8 @@ import importlib
 import sys
 from pathlib import Path
 
+import jinja2
+
 from guidance_builder import __version__
 from guidance_builder.diagnostics import ContentError
 from guidance_builder.project import Project
@@ -63,6 +65,18 @@ def main(argv: list[str] | None = None) -> int:
             print(diagnostic, file=sys.stderr)
         count = len([d for d in error.diagnostics if d.severity == "error"])
         print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
+        return EXIT_CONTENT
+    except jinja2.TemplateSyntaxError as error:
+        print(
+            f"{project.display(project.templates)}/{error.name or error.filename}:{error.lineno}: template error: {error.message}",
+            file=sys.stderr,
+        )
+        return EXIT_CONTENT
+    except jinja2.TemplateNotFound as error:
+        print(
+            f"{project.display(project.templates)}/{error.name}: template not found (restore it, or check the templates folder)",
+            file=sys.stderr,
+        )
         return EXIT_CONTENT
     except KeyboardInterrupt:
         print("interrupted; the previous output is unchanged.", file=sys.stderr)

@@ -40,6 +40,8 @@ class Edition:
     """This edition and the earlier ones, newest first, with what each changed."""
     frozen: PublishedEdition | None = None
     """The published edition this content is, when it is one: its documents are not rebuilt."""
+    caching: bool = False
+    """Whether this run may keep caches in build/.cache (a build may; `check` writes nothing)."""
     _renderer: GuidanceRenderer | None = None
     cache: dict[str, object] = field(default_factory=dict)
     """Rendered and parsed pages that several checks read, made once."""
@@ -47,7 +49,7 @@ class Edition:
     def renderer(self) -> GuidanceRenderer:
         """The one renderer of this edition, shared by checks and outputs so nothing renders twice."""
         if self._renderer is None:
-            self._renderer = GuidanceRenderer(self.book, self.document, create_environment(self.project), self.history)
+            self._renderer = GuidanceRenderer(self.book, self.document, create_environment(self.project, self.caching), self.history)
         return self._renderer
 
 
@@ -72,11 +74,12 @@ def load_edition(project: Project, diagnostics: Diagnostics) -> Edition | None:
     return Edition(project, book, document, sources, published, history, frozen)
 
 
-def require_edition(project: Project) -> tuple[Edition, Diagnostics]:
+def require_edition(project: Project, caching: bool = False) -> tuple[Edition, Diagnostics]:
     diagnostics = Diagnostics()
     edition = load_edition(project, diagnostics)
     if edition is None:
         raise ContentError(diagnostics.sorted())
+    edition.caching = caching
     return edition, diagnostics
 
 

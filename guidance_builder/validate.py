@@ -68,7 +68,7 @@ def _report(problem: dict[str, Any], doc: YamlDocument, schema: type[BaseModel],
     where = doc.location(loc)
     if kind == "extra_forbidden":
         hint = did_you_mean(field, _known_keys(schema))
-        diagnostics.error(where, f"unknown key '{field}'", hint or "remove it")
+        diagnostics.error(doc.key_location(loc), f"unknown key '{field}'", hint or "remove it")
     elif kind == "missing":
         diagnostics.error(doc.location(loc[:-1]), f"missing required key '{field}'", f"add '{field}: ...'")
     elif kind == "literal_error":

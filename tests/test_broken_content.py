@@ -9,8 +9,8 @@ the edit itself (not hard-coded), so the table survives edits elsewhere in the c
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,7 +82,7 @@ def _under_indented(project: Path) -> Expected:
 
 def _tab_indented(project: Path) -> Expected:
     line = replace(project, "triggers.yaml", "    name: Expiry\n", "\tname: Expiry\n")
-    return Expected("content/triggers.yaml", line, ("YAML syntax error", "tabs"))
+    return Expected("content/triggers.yaml", line, ("YAML syntax error", "tab"))
 
 
 def _unknown_key(project: Path) -> Expected:
@@ -238,9 +238,7 @@ def assert_refused(result: CliResult, expected: Expected, command: str) -> None:
     assert lines and SUMMARY.match(lines[-1]), result.stderr
     at = re.compile(rf"^{re.escape(expected.file)}:{expected.line}(?::\d+)?: ")
     matching = [line for line in lines if at.match(line) and all(f in line for f in expected.fragments)]
-    assert matching, (
-        f"{command}: no line '{expected.file}:{expected.line}: ...' containing {expected.fragments}\nstderr:\n{result.stderr}"
-    )
+    assert matching, f"{command}: no line '{expected.file}:{expected.line}: ...' containing {expected.fragments}\nstderr:\n{result.stderr}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
@@ -280,8 +278,16 @@ def test_bundled_content_passes_check():
     assert "Traceback" not in result.stderr
 
 
-def test_project_copy_passes_check(project: Path):
+def test_project_copy_passes_check_and_publishes_nothing(project: Path):
     result = run_cli("check", project=project)
     assert result.code == 0, result.stderr
     assert "check passed" in result.stdout
-    assert not (project / "build").exists(), "check wrote output"
+    assert not (project / "build" / "site").exists()
+
+
+def test_check_writes_nothing(project: Path):
+    # `check --help` promises "write nothing": not even a cache in build/.
+    result = run_cli("check", project=project)
+    assert result.code == 0, result.stderr
+    written = sorted(str(p.relative_to(project)) for p in (project / "build").rglob("*")) if (project / "build").exists() else []
+    assert not written, f"check wrote {len(written)} paths, e.g. {written[:3]}"

@@ -81,4 +81,3 @@ def test_project_option_defaults_to_the_current_folder(tmp_path: Path):
     result = run_cli("check", cwd=tmp_path)
     assert result.code == 2
     assert result.stderr.splitlines()[0].startswith("content: content folder not found")
-

@@ -7,6 +7,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+import yaml
 from scenarios.table import load_table, scenarios, to_yaml
 
 from guidance_builder.diagnostics import ContentError
@@ -145,29 +146,30 @@ def test_a_date_before_any_threshold_is_an_input_error(reader):
 # The order of the procedure, and the ids of the input, come from the content ------------
 
 
+def reorder_steps(project: Path, order: list[str]) -> None:
+    """Rewrite procedure.yaml with its steps in `order`, each going on to the next."""
+    path = project / "content" / "procedure.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    steps = {s["id"]: s for s in data["steps"]}
+    data["steps"] = [steps[step] for step in order]
+    for step, following in zip(data["steps"], data["steps"][1:], strict=False):
+        branch = "if_none" if "next" in step["if_none"] or step["asks"].get("exemptions") else "if_any"
+        step[branch] = {"next": following["id"]}
+    data["steps"][-1]["if_none"] = {"outcome": "insource"}
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
 def test_the_order_of_steps_is_content(project):
-    """Swap the threshold and parties steps in procedure.yaml: the engine follows."""
-    procedure = project / "content" / "procedure.yaml"
-    text = procedure.read_text(encoding="utf-8")
-    text = text.replace("if_none: {next: threshold}", "if_none: {next: parties}")
-    text = text.replace("    asks: {exemptions: [below_threshold]}\n    if_any: {outcome: exempt}\n    if_none: {next: parties}", "@@THRESHOLD@@")
-    text = text.replace("    asks: {exemptions: [inter_authority]}\n    if_any: {outcome: exempt}\n    if_none: {next: reason}", "@@PARTIES@@")
-    text = text.replace("@@THRESHOLD@@", "    asks: {exemptions: [below_threshold]}\n    if_any: {outcome: exempt}\n    if_none: {next: reason}")
-    text = text.replace("@@PARTIES@@", "    asks: {exemptions: [inter_authority]}\n    if_any: {outcome: exempt}\n    if_none: {next: threshold}")
-    # Steps may only go forward, so the parties step must now come before the threshold step.
-    lines = text.split("\n  - id: ")
-    by_id = {chunk.split("\n", 1)[0]: chunk for chunk in lines[1:]}
+    """Put the parties step before the threshold step in procedure.yaml: the engine follows."""
     order = ["event", "tests", "relevant", "parties", "threshold", "reason"]
-    last = by_id["reason"]
-    tail = last[last.index("\noutcomes:") :]
-    by_id["reason"] = last[: last.index("\noutcomes:")]
-    text = lines[0] + "".join("\n  - id: " + by_id[step] for step in order) + tail
-    procedure.write_text(text, encoding="utf-8")
-    engine = make_engine(project)
+    reorder_steps(project, order)
+    try:
+        engine = make_engine(project)
+    except ContentError as error:
+        pytest.fail("\n".join(map(str, error.diagnostics)))
     assert [s.id for s in engine.book.procedure.steps] == order
     contract = dict(load_table()["base"], value_gbp=1000, provider={"name": "District Council", "type": "local_authority"})
-    a = ContractReader(engine).read_text(to_yaml(contract))
-    result = engine.assess(a)
+    result = engine.assess(ContractReader(engine).read_text(to_yaml(contract)))
     assert result.path == ["event", "tests", "relevant", "parties"]
     assert result.decided_by == ["inter_authority"]
     assert result.exemptions == ["below_threshold", "inter_authority"]

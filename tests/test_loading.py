@@ -7,8 +7,11 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
+from conftest import run_cli
 
 from guidance_builder.diagnostics import Diagnostics
+from guidance_builder.loading import yaml_source
 from guidance_builder.loading.yaml_source import MAX_DEPTH, YamlDocument, load_yaml, parse_yaml, read_text
 
 
@@ -218,12 +221,17 @@ def test_deep_nesting_is_refused(text):
     assert message.startswith("content/example.yaml:")
 
 
+@pytest.mark.parametrize("loader", ["default", "pure-python"])
 @pytest.mark.parametrize("depth", [3_000, 20_000])
-def test_very_deep_nesting_is_refused_not_a_crash(depth):
-    # Deep enough that a recursive parser would overflow the Python stack: the
-    # loader must still answer with a diagnostic, not a RecursionError.
+def test_very_deep_nesting_is_refused_not_a_crash(monkeypatch, depth, loader):
+    # Deep enough that a recursive parser would overflow the Python stack: the loader
+    # must still answer with a diagnostic, not a RecursionError. libyaml stops at its own
+    # limit; the pure-Python SafeLoader (the fallback when libyaml is missing) composes
+    # recursively, so it is the one that needs the guard.
+    if loader == "pure-python":
+        monkeypatch.setattr(yaml_source, "_LOADER", yaml.SafeLoader)
     message = refused("x: " + "[" * depth + "]" * depth + "\n")
-    assert "nested" in message
+    assert "nest" in message
 
 
 def test_nesting_at_the_limit_is_accepted():
@@ -330,3 +338,32 @@ def test_syntax_error_points_at_the_line():
     message = refused("a: 1\nb:\n  c: 1\n   d: 2\n")
     assert message.startswith("content/example.yaml:4:")
     assert "YAML syntax error" in message
+
+
+# Through the real command line ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        (billion_laughs(), "too many values"),
+        ("deep: " + "[" * 5_000 + "]" * 5_000 + "\n", "nest"),
+        ("deep: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n", "nested"),
+        ("merged:\n  <<: {a: 1}\n", "merge keys"),
+        ("odd: !!python/object/apply:os.system ['true']\n", "is not allowed"),
+    ],
+    ids=["alias-bomb", "very-deep", "deep", "merge-key", "python-tag"],
+)
+def test_hostile_yaml_is_a_content_error_not_a_crash(project: Path, extra: str, fragment: str):
+    target = project / "content" / "assumptions.yaml"
+    lines_before = target.read_text(encoding="utf-8").count("\n")
+    target.write_text(target.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    start = time.perf_counter()
+    result = run_cli("check", project=project)
+    assert time.perf_counter() - start < 30
+    assert result.code == 2, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    problems = [line for line in result.stderr.splitlines() if line.startswith("content/assumptions.yaml:")]
+    assert len(problems) == 1 and fragment in problems[0], result.stderr
+    line = int(problems[0].split(":")[1])
+    assert line > lines_before, "the problem is in the added lines, so it must be reported there"

@@ -102,7 +102,7 @@ def run(project: Project, with_pdf: bool = True, force: bool = False) -> BuildRe
     from guidance_builder.pipeline import require_edition
     from guidance_builder.publish import publish
 
-    edition, _ = require_edition(project)
+    edition, _ = require_edition(project, caching=True)
     warnings = verify(edition)
     files = site_files(edition, with_pdf=with_pdf)
     publish(files, project.build / "site")

@@ -14,7 +14,7 @@ def configure(parser) -> None:
 
 
 def main(args, project: Project) -> int:
-    edition, _ = require_edition(project)
+    edition, _ = require_edition(project, caching=True)
     verify(edition)
     meta = edition.book.meta
     where = edition.sources.location("guidance.yaml", ("version",))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import difflib
 import io
 import multiprocessing
 import os
@@ -158,6 +159,7 @@ class RowReader:
             )
         )
         self._dates: dict[str, datetime.date | None] = {}
+        self._earliest = {kind: engine.earliest_threshold(kind) for kind in engine.authority_types}
 
     # The short path ----------------------------------------------------------------
 
@@ -187,7 +189,7 @@ class RowReader:
         event_date = self._dates.get(cells[i_date], False)
         if event_date is False:
             event_date = self._dates[cells[i_date]] = _parse_date(cells[i_date])
-        if event_date is None:
+        if event_date is None or event_date < self._earliest[authority_type]:
             return None
         criteria = {}
         for criterion, column in self.criteria:
@@ -357,22 +359,28 @@ class RowReader:
 
 
 def check_header(header: list[str], engine: Engine, display: str) -> list[Diagnostic]:
-    """Problems with the header row: unknown, repeated or missing columns."""
+    """Problems with the header row: unknown, repeated or missing columns (a misspelt one is reported once)."""
     known = register_columns(engine)
     required = [c for c in known if c not in GOOD_REASON_COLUMNS]
+    missing = [c for c in required if c not in header]
     problems = []
     seen: set[str] = set()
+    explained: set[str] = set()
     for position, name in enumerate(header, 1):
         where = Location(display, 1, position)
         if name in seen:
             problems.append(Diagnostic(where, f"the column '{name}' appears twice", "keep one"))
         elif name not in known:
-            missing = [c for c in required if c not in header]
-            hint = did_you_mean(name, missing) or did_you_mean(name, known) or "remove it; see docs/assess.md for the columns"
-            problems.append(Diagnostic(where, f"unknown column '{name}'", hint))
+            close = difflib.get_close_matches(name, missing, n=1, cutoff=0.6)
+            if close:
+                explained.add(close[0])
+                problems.append(Diagnostic(where, f"unknown column '{name}'", f"did you mean '{close[0]}'?"))
+            else:
+                hint = did_you_mean(name, known) or "remove it; see docs/assess.md for the columns"
+                problems.append(Diagnostic(where, f"unknown column '{name}'", hint))
         seen.add(name)
-    for name in required:
-        if name not in seen:
+    for name in missing:
+        if name not in explained:
             problems.append(Diagnostic(Location(display, 1), f"missing column '{name}'", "add it to the header row"))
     return problems
 

@@ -19,6 +19,8 @@ from guidance_builder.diagnostics import Diagnostics, Location
 MAX_BYTES = 2_000_000
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+MAX_TEXT = 20_000
+"""Characters in one value: the longest real field is a few hundred; a huge one would stall the PDF render."""
 
 YamlPath = tuple[str | int, ...]
 
@@ -43,6 +45,15 @@ class YamlDocument:
     display: str
     data: Any
     positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    """Where each mapping key itself is written (a value may start on a later line)."""
+
+    def key_location(self, path: YamlPath) -> Location:
+        """The position of the key that names `path`, falling back to the value's."""
+        if path in self.key_positions:
+            line, column = self.key_positions[path]
+            return Location(self.display, line, column)
+        return self.location(path)
 
     def location(self, path: YamlPath) -> Location:
         """The position of `path`, or of its nearest ancestor that has one."""
@@ -89,9 +100,10 @@ class _Builder:
                 if not isinstance(key, str):
                     key = str(key)
                 if key in result:
-                    first = self.doc.positions.get(path + (key,), (0, 0))[0]
+                    first = self.doc.key_positions.get(path + (key,), (0, 0))[0]
                     self.diagnostics.error(self.where(key_node), f"duplicate key '{key}'", f"it is already set on line {first}; keep one")
                     continue
+                self.doc.key_positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 result[key] = self.build(value_node, path + (key,), depth + 1)
                 if not isinstance(value_node, yaml.ScalarNode):
                     # Point at the key for a nested block; a scalar is best found at its value.
@@ -103,6 +115,12 @@ class _Builder:
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         if node.tag not in _PLAIN_TAGS:
             raise _Refused(node, f"the tag {node.tag} is not allowed", "content is plain data: remove the tag")
+        if len(node.value) > MAX_TEXT:
+            raise _Refused(
+                node,
+                f"this value is {len(node.value):,} characters long; the limit is {MAX_TEXT:,}",
+                "shorten it; long prose belongs in a section's Markdown",
+            )
         try:
             value = self.constructor.construct_object(node, deep=True)
         except (ValueError, OverflowError, yaml.YAMLError):
@@ -122,6 +140,9 @@ def parse_yaml(text: str, path: Path, display: str, diagnostics: Diagnostics) ->
         return None
     try:
         root = yaml.compose(text, Loader=_LOADER)
+    except RecursionError:
+        diagnostics.error(Location(display, 1, 1), f"values are nested more than {MAX_DEPTH} levels deep", "flatten the structure")
+        return None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -176,7 +197,10 @@ def read_text(path: Path, display: str, diagnostics: Diagnostics) -> str | None:
         line = raw[: error.start].count(b"\n") + 1
         diagnostics.error(Location(display, line), "file is not valid UTF-8 text", "save it as UTF-8")
         return None
-    for number, content in enumerate(text.splitlines(), 1):
+    # split("\n"), not splitlines(): splitlines() treats form feeds and other control
+    # characters as line breaks, which would hide them from this check.
+    for number, content in enumerate(text.split("\n"), 1):
+        content = content.removesuffix("\r")
         bad = next((ch for ch in content if (ord(ch) < 32 and ch != "\t") or ord(ch) == 127), None)
         if bad is not None:
             diagnostics.error(
@@ -189,10 +213,10 @@ def read_text(path: Path, display: str, diagnostics: Diagnostics) -> str | None:
 
 
 def _syntax_hint(problem: str) -> str:
+    if "\\t" in problem or "tab" in problem:
+        return "YAML does not allow tabs for indentation; use spaces"
     if "indent" in problem or "mapping values are not allowed" in problem:
         return "check the indentation and that text containing ': ' is quoted"
-    if "found character '\\t'" in problem:
-        return "YAML does not allow tabs for indentation; use spaces"
     if "could not find expected ':'" in problem:
         return "each entry needs 'key: value'"
     return "check the YAML syntax around this point"

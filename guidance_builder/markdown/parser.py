@@ -33,6 +33,67 @@ def create_markdown() -> MarkdownIt:
     return md
 
 
+@lru_cache(maxsize=1)
+def _inspecting_markdown() -> MarkdownIt:
+    """A parser that recognises what create_markdown() refuses to render, so it can be reported.
+
+    The real parser never outputs raw HTML, images or unsafe links, but it would print them
+    as literal text; this one finds them (html on, images on, every link accepted).
+    """
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    md.enable("table")
+    md.validateLink = lambda url: True
+    md.use(helpers_plugin)
+    return md
+
+
+@dataclass(frozen=True)
+class UnsafeMarkup:
+    line: int
+    """1 for the first line of the text."""
+    message: str
+    hint: str
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def unsafe_markup(text: str) -> list[UnsafeMarkup]:
+    """Raw HTML, images and links to anything but https:, mailto: or #anchors, each with its line."""
+    found: list[UnsafeMarkup] = []
+    if "<" not in text and "[" not in text:
+        return found  # no HTML, image or link can start without one of these
+    html_hint = "content is text and Markdown only: remove the HTML"
+    for token in _inspecting_markdown().parse(text, {"gb_base_line": 1}):
+        line = token.map[0] + 1 if token.map else 1
+        if token.type == "html_block":
+            found.append(UnsafeMarkup(line, f"raw HTML is not allowed: '{_shorten(token.content)}'", html_hint))
+        for child in token.children or []:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "html_inline":
+                found.append(UnsafeMarkup(line, f"raw HTML is not allowed: '{_shorten(child.content)}'", html_hint))
+            elif child.type == "image":
+                found.append(
+                    UnsafeMarkup(
+                        line,
+                        f"images are not allowed: '{_shorten(str(child.attrGet('src')))}'",
+                        "remove it; pictures and diagrams come from the templates",
+                    )
+                )
+            elif child.type == "link_open" and not _validate_link(str(child.attrGet("href"))):
+                found.append(
+                    UnsafeMarkup(
+                        line,
+                        f"the link '{_shorten(str(child.attrGet('href')))}' is not allowed",
+                        "link only to https:// addresses, mailto: addresses or #anchors in the guidance",
+                    )
+                )
+    return found
+
+
 def parse_block(text: str, base_line: int = 1) -> list[Token]:
     return create_markdown().parse(text, {"gb_base_line": base_line})
 

@@ -27,7 +27,8 @@ class _LazyBytecodeCache(jinja2.FileSystemBytecodeCache):
         super().dump_bytecode(bucket)
 
 
-def create_environment(project: Project) -> jinja2.Environment:
+def create_environment(project: Project, cache: bool = False) -> jinja2.Environment:
+    """`cache` keeps compiled templates in build/.cache between builds; `check` writes nothing."""
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
             [
@@ -36,8 +37,7 @@ def create_environment(project: Project) -> jinja2.Environment:
                 jinja2.PrefixLoader({"govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja")}),
             ]
         ),
-        # Compiled templates are kept between builds; Jinja checks each source is unchanged.
-        bytecode_cache=_LazyBytecodeCache(str(project.build / ".cache" / "jinja")),
+        bytecode_cache=_LazyBytecodeCache(str(project.build / ".cache" / "jinja")) if cache else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -1,0 +1,357 @@
+"""`guidance-builder assess --register contracts.csv`: streaming, summaries, bad rows, and
+proof that the register's fast path gives the same answers as the YAML path."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scenarios.table import scenarios, to_row, to_yaml
+
+from guidance_builder.engine.inputs import ContractReader
+from guidance_builder.engine.register import (
+    RESULT_COLUMNS,
+    RegisterError,
+    ResultWriter,
+    RowReader,
+    RowResult,
+    _split_point,
+    assess_register,
+    register_columns,
+    result_row,
+)
+from guidance_builder.engine.rules import Engine
+from guidance_builder.pipeline import require_edition
+from guidance_builder.project import Project
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = scenarios()
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    edition, _ = require_edition(Project.at(ROOT))
+    return Engine(edition.book, edition.document.anchors)
+
+
+def write_register(path: Path, rows: list[dict], columns: list[str]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def read_results(path: Path) -> list[dict]:
+    with path.open(newline="", encoding="utf-8") as stream:
+        return list(csv.DictReader(stream))
+
+
+# The scenario table as a register ------------------------------------------------------
+
+
+def test_the_scenarios_as_a_register_agree_with_the_yaml_path(tmp_path, engine):
+    columns = register_columns(engine)
+    rows = [to_row(s["contract"], engine.criteria_ids) for s in SCENARIOS]
+    write_register(tmp_path / "contracts.csv", rows, columns)
+    result = run_cli("assess", "--register", "contracts.csv", "--out", "results.csv", "--json", project=ROOT, cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    summary = json.loads(result.stdout)
+    reader = ContractReader(engine)
+    expected = [engine.assess(reader.read_text(to_yaml(s["contract"]))) for s in SCENARIOS]
+    assert summary["rows"] == summary["assessed"] == len(SCENARIOS) and summary["invalid"] == 0
+    assert summary["outcomes"] == {o: sum(a.outcome == o for a in expected) for o in engine.outcome_names}
+    assert summary["exempt_by"] == {e: sum(a.decided_by[:1] == [e] for a in expected) for e in engine.exemption_ids}
+    results = read_results(tmp_path / "results.csv")
+    assert list(results[0]) == list(RESULT_COLUMNS)
+    for number, (row, a, scenario) in enumerate(zip(results, expected, SCENARIOS, strict=True), 2):
+        assert row["row"] == str(number)
+        assert row["reference"] == scenario["contract"]["reference"] == a.reference
+        assert row["outcome"] == a.outcome == scenario["expect"]["outcome"], scenario["name"]
+        assert row["exemptions"] == ";".join(a.exemptions)
+        assert row["decided_by"] == ";".join(a.decided_by)
+        assert row["criteria_met"] == ";".join(a.criteria_met)
+        assert (row["threshold_gbp"], row["threshold_authority_type"], row["threshold_from"]) == (
+            str(a.threshold.amount),
+            a.threshold.authority_type,
+            a.threshold.in_force_from.isoformat(),
+        )
+        assert row["reasons"] == " | ".join(r.cited() for r in a.reasons)
+        assert row["guidance_version"] == engine.version and row["errors"] == ""
+
+
+def test_the_text_summary(tmp_path, engine):
+    rows = [to_row(s["contract"], engine.criteria_ids) for s in SCENARIOS]
+    write_register(tmp_path / "contracts.csv", rows, register_columns(engine))
+    result = run_cli("assess", "--register", "contracts.csv", project=ROOT, cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Assessed contracts.csv against guidance version {engine.version}: {len(SCENARIOS)} contracts"
+    labels = [line.split()[0] for line in lines[1:]]
+    assert labels == ["insource", "exempt", *engine.exemption_ids, "not_in_scope", "no_assessment_due", "invalid"]
+    assert lines[-1].split() == ["invalid", "0"]
+    assert not (tmp_path / "results.csv").exists()
+
+
+# Bad rows -------------------------------------------------------------------------------
+
+
+def test_bad_rows_are_reported_and_the_rest_assessed(tmp_path, engine):
+    columns = register_columns(engine)
+    good = to_row(SCENARIOS[0]["contract"], engine.criteria_ids)
+    col = {name: i + 1 for i, name in enumerate(columns)}
+    bad = [
+        ({"value_gbp": "£1,200"}, "value_gbp", "'value_gbp' should be a whole number of pounds, not '£1,200'"),
+        ({"criteria.coercive_powers": "maybe"}, "criteria.coercive_powers", "'criteria.coercive_powers' should be true or false, not 'maybe'"),
+        ({"event_date": "2026-02-30"}, "event_date", "'event_date' should be a real date, not '2026-02-30'"),
+        ({"event_date": "30/09/2026"}, "event_date", "'event_date' should be a real date, not '30/09/2026'"),
+        ({"good_reason.ground": "capacity", "good_reason.evidence": "x"}, "good_reason.ground", "unknown ground 'capacity'"),
+        ({"good_reason.evidence": "Workforce plan"}, "good_reason.evidence", "'good_reason.evidence' is given but 'good_reason.ground' is empty"),
+        (
+            {"good_reason.ground": "insufficient_capacity", "good_reason.support_considered": "model_contract;legal"},
+            "good_reason.support_considered",
+            "unknown support measure 'legal'",
+        ),
+        ({"authority_type": "council"}, "authority_type", "unknown authority type 'council'"),
+        ({"provider_type": "privat"}, "provider_type", "unknown provider type 'privat'"),
+        ({"event": "expired"}, "event", "unknown event 'expired'"),
+        ({"reference": " "}, "reference", "'reference' is empty"),
+        ({"event_date": "2023-05-01"}, "event_date", "no threshold is in force for local_authority on 2023-05-01"),
+    ]
+    rows = []
+    for n, (changes, _, _) in enumerate(bad):
+        rows.append(dict(good, reference=f"GOOD-{n}"))
+        rows.append({**good, "reference": f"BAD-{n}", **changes})
+    rows.append(dict(good, reference="GOOD-LAST"))
+    path = write_register(tmp_path / "contracts.csv", rows, columns)
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write("SHORT,row,with,too,few,cells\n")
+        stream.write('QUOTE,"broken"quote' + ",x" * (len(columns) - 2) + "\n")
+        stream.write(",".join(good[c] for c in columns).replace(good["reference"], "GOOD-AFTER", 1) + "\n")
+    result = run_cli("assess", "--register", "contracts.csv", "--out", "results.csv", project=ROOT, cwd=tmp_path)
+    assert result.code == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    errors = result.stderr.splitlines()
+    expected = []
+    for n, (_, field, message) in enumerate(bad):
+        row = 2 + 2 * n + 1
+        expected.append(f"contracts.csv:{row}:{col[field]}: {message}")
+    last = 2 + len(rows)
+    expected.append(f"contracts.csv:{last}:7: the row has 6 cells but the header has {len(columns)} columns (check for a missing or extra comma)")
+    expected.append(f"contracts.csv:{last + 1}:1: the row is not valid CSV: ',' expected after '\"'")
+    assert len(errors) == len(expected)
+    for line, start in zip(errors, expected, strict=True):
+        assert line.startswith(start), (line, start)
+    summary = result.stdout.splitlines()
+    assert summary[-2].split() == ["invalid", str(len(bad) + 2)]
+    assert summary[-1] == "Results written to results.csv"
+    results = read_results(tmp_path / "results.csv")
+    assert len(results) == len(rows) + 3
+    by_reference = {r["reference"]: r for r in results}
+    for n in range(len(bad)):
+        assert by_reference[f"GOOD-{n}"]["outcome"] == "insource"
+    assert by_reference["GOOD-LAST"]["outcome"] == by_reference["GOOD-AFTER"]["outcome"] == "insource"
+    invalid = [r for r in results if r["outcome"] == "invalid"]
+    assert len(invalid) == len(bad) + 2
+    for row, (_, _, message) in zip(invalid, bad, strict=False):
+        assert message in row["errors"] and row["reasons"] == ""
+
+
+def test_a_bad_header_stops_the_whole_file(tmp_path, engine):
+    columns = register_columns(engine)
+    good = to_row(SCENARIOS[0]["contract"], engine.criteria_ids)
+    header = [c if c != "criteria.at_risk_contact" else "criteria.at_risk_contat" for c in columns]
+    (tmp_path / "contracts.csv").write_text(",".join(header) + "\n" + ",".join(good[c] for c in columns) + "\n", encoding="utf-8")
+    result = run_cli("assess", "--register", "contracts.csv", "--out", "results.csv", project=ROOT, cwd=tmp_path)
+    assert result.code == 2
+    position = columns.index("criteria.at_risk_contact") + 1
+    assert result.stderr.splitlines() == [
+        f"contracts.csv:1:{position}: unknown column 'criteria.at_risk_contat' (did you mean 'criteria.at_risk_contact'?)",
+        "1 problem found; nothing was written.",
+    ]
+    assert not (tmp_path / "results.csv").exists()
+    missing = [c for c in columns if c != "event_date"]
+    (tmp_path / "contracts.csv").write_text(",".join(missing) + "\n", encoding="utf-8")
+    result = run_cli("assess", "--register", "contracts.csv", project=ROOT, cwd=tmp_path)
+    assert result.code == 2 and result.stderr.splitlines()[0] == "contracts.csv:1: missing column 'event_date' (add it to the header row)"
+    (tmp_path / "contracts.csv").write_text("", encoding="utf-8")
+    result = run_cli("assess", "--register", "contracts.csv", project=ROOT, cwd=tmp_path)
+    assert result.code == 2 and result.stderr.splitlines()[0].startswith("contracts.csv:1: the register is empty")
+    result = run_cli("assess", "--register", "nowhere.csv", project=ROOT, cwd=tmp_path)
+    assert result.code == 2 and result.stderr.splitlines()[0].startswith("nowhere.csv: cannot read the register")
+
+
+def test_json_summary_lists_every_error(tmp_path, engine):
+    columns = register_columns(engine)
+    good = to_row(SCENARIOS[0]["contract"], engine.criteria_ids)
+    rows = [good, dict(good, value_gbp="12k", event="ended")]
+    write_register(tmp_path / "contracts.csv", rows, columns)
+    result = run_cli("assess", "--register", "contracts.csv", "--json", project=ROOT, cwd=tmp_path)
+    assert result.code == 2 and result.stderr == ""
+    data = json.loads(result.stdout)
+    assert (data["rows"], data["assessed"], data["invalid"]) == (2, 1, 1)
+    assert [(e["row"], e["column"]) for e in data["errors"]] == [(3, columns.index("value_gbp") + 1), (3, columns.index("event") + 1)]
+    assert data["errors"][0]["message"] == "'value_gbp' should be a whole number of pounds, not '12k'"
+
+
+def test_columns_may_come_in_any_order_and_good_reason_columns_may_be_left_out(tmp_path, engine):
+    columns = [c for c in register_columns(engine) if not c.startswith("good_reason.")][::-1]
+    plain = [s for s in SCENARIOS if not s["contract"].get("good_reason")]
+    rows = [{c: to_row(s["contract"], engine.criteria_ids)[c] for c in columns} for s in plain]
+    path = write_register(tmp_path / "contracts.csv", rows, columns)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # as Excel saves "CSV UTF-8"
+    out = io.StringIO()
+    summary = assess_register(engine, path, "contracts.csv", out)
+    assert summary.invalid == 0 and summary.rows == len(plain)
+    outcomes = [r["outcome"] for r in csv.DictReader(io.StringIO(out.getvalue()))]
+    assert outcomes == [s["expect"]["outcome"] for s in plain]
+
+
+def test_a_cell_that_is_not_utf8(tmp_path, engine):
+    columns = register_columns(engine)
+    good = to_row(SCENARIOS[0]["contract"], engine.criteria_ids)
+    path = write_register(tmp_path / "contracts.csv", [good, dict(good, title="CAFE"), good], columns)
+    path.write_bytes(path.read_bytes().replace(b"CAFE", b"CAF\xe9"))
+    summary = assess_register(engine, path, "contracts.csv")
+    assert summary.rows == 3 and summary.invalid == 1
+    assert str(summary.errors[0]) == f"contracts.csv:3:{columns.index('title') + 1}: the cell is not valid UTF-8 text (save the file as UTF-8)"
+
+
+# The fast path agrees with the full path and the YAML path --------------------------------
+
+PARTIES = ["central_government", "local_authority", "other_public_authority"]
+PROVIDERS = ["private", "voluntary", "local_authority", "other_public_authority"]
+
+
+@st.composite
+def contracts(draw, engine: Engine) -> dict:
+    """Contract data as YAML would hold it, across every value that matters to the rules."""
+    ground = draw(st.sampled_from([None, *engine.ground_ids]))
+    data = {
+        "reference": draw(st.from_regex(r"[A-Z]{2}-[0-9]{1,5}", fullmatch=True)),
+        "title": draw(st.sampled_from(["Home care", "Escorts, with restraint", 'The "big" contract', "Café services"])),
+        "authority": {"name": "Example Council", "type": draw(st.sampled_from(PARTIES))},
+        "provider": {"name": "Example Ltd", "type": draw(st.sampled_from(PROVIDERS))},
+        "relevant_contract": draw(st.booleans()),
+        "value_gbp": draw(st.one_of(st.integers(0, 400_000), st.sampled_from([135018, 139688, 207720, 214904, 10**12]))),
+        "event": draw(st.sampled_from([*engine.trigger_ids, "none"])),
+        "event_date": draw(st.dates(datetime.date(2024, 1, 1), datetime.date(2027, 12, 31))),
+        "criteria": {c: draw(st.booleans()) for c in engine.criteria_ids},
+    }
+    if ground is not None:
+        data["good_reason"] = {
+            "ground": ground,
+            "evidence": draw(st.sampled_from(["", "  ", "Workforce plan, 2026"])),
+            "support_considered": draw(st.lists(st.sampled_from(engine.support_ids), unique=True)),
+        }
+    return data
+
+
+def spell(draw, row: dict[str, str]) -> dict[str, str]:
+    """The same row written as a person might: spaces, capitals, yes/no, spaced lists."""
+    result = {}
+    for name, value in row.items():
+        if value in ("true", "false"):
+            value = draw(st.sampled_from([value, value.upper(), value.capitalize(), {"true": "yes", "false": "no"}[value], f" {value} "]))
+        elif name == "good_reason.support_considered" and value:
+            value = draw(st.sampled_from([value, value.replace(";", "; "), value + ";"]))
+        elif name in ("authority_type", "title") and draw(st.booleans()):
+            value = f" {value} "
+        result[name] = value
+    return result
+
+
+def test_the_fast_path_reads_every_row_as_the_full_path_and_the_yaml_path_do(engine):
+    columns = register_columns(engine)
+    rows = RowReader(engine, columns, "r.csv")
+    yaml_reader = ContractReader(engine)
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(data=contracts(engine), style=st.data())
+    def check(data, style):
+        row = spell(style.draw, to_row(data, engine.criteria_ids))
+        cells = [row[c] for c in columns]
+        full, errors = rows.read(cells, 2)
+        assert errors == [] and full is not None
+        quick = rows.quick(cells)
+        assert quick is None or quick == full
+        from_yaml = yaml_reader.read_text(to_yaml(data))
+        assert from_yaml._replace(good_reason=None) == full._replace(good_reason=None)
+        if from_yaml.good_reason is None:
+            assert full.good_reason is None
+        else:
+            assert (from_yaml.good_reason.ground, from_yaml.good_reason.evidence, set(from_yaml.good_reason.support_considered)) == (
+                full.good_reason.ground,
+                full.good_reason.evidence,
+                set(full.good_reason.support_considered),
+            )
+
+    check()
+
+
+def test_shared_result_rows_equal_rows_made_one_by_one(engine):
+    """The register reuses one assessment per decision key; each row must still be exactly
+    what assessing that contract on its own gives."""
+    writer = ResultWriter(engine)
+    yaml_reader = ContractReader(engine)
+
+    @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(data=contracts(engine))
+    def check(data):
+        contract = yaml_reader.read_text(to_yaml(data))
+        line, _ = writer.encode(contract)
+        plain = io.StringIO()
+        csv.writer(plain, lineterminator="\n").writerow(result_row(RowResult(7, contract, engine.assess(contract)), engine.version)[1:])
+        assert line == plain.getvalue()
+
+    check()
+    assert 0 < len(writer._cache) < 400
+
+
+# Large registers are split across two processes ------------------------------------------
+
+
+def test_splitting_a_register_gives_the_same_results(tmp_path, engine):
+    columns = register_columns(engine)
+    rows = []
+    for n in range(3000):
+        scenario = SCENARIOS[n % len(SCENARIOS)]
+        row = to_row(scenario["contract"], engine.criteria_ids)
+        row["reference"] = f"R-{n}"
+        if n % 7 == 0:
+            row["title"] = 'A title with "quotes", commas\nand a line break'
+        if n % 500 == 3:
+            row["value_gbp"] = "oops"
+        rows.append(row)
+    path = write_register(tmp_path / "contracts.csv", rows, columns)
+    one, two = io.StringIO(), io.StringIO()
+    seen_one, seen_two = [], []
+    alone = assess_register(engine, path, "contracts.csv", one, seen_one.append, parallel=False)
+    split = assess_register(engine, path, "contracts.csv", two, seen_two.append, parallel=True)
+    assert _split_point(path, path.stat().st_size) is not None
+    assert one.getvalue() == two.getvalue()
+    assert alone.as_json() == split.as_json()
+    assert seen_one == seen_two and len(seen_one) == 6
+    assert [r["row"] for r in csv.DictReader(io.StringIO(one.getvalue()))][-1] == str(2 + 2999 + sum(1 for n in range(2999) if n % 7 == 0))
+
+
+def test_the_split_point_is_never_inside_quotes(tmp_path):
+    path = tmp_path / "quoted.csv"
+    path.write_bytes(b'a,b\n1,"' + b"x\n" * 50 + b'"\n2,3\n')
+    size = path.stat().st_size
+    offset, lines = _split_point(path, size)
+    assert path.read_bytes()[:offset].count(b'"') % 2 == 0 and lines == path.read_bytes()[:offset].count(b"\n")
+    path.write_bytes(b'a,b\n1,"never closed\n' + b"x,y\n" * 50)
+    assert _split_point(path, path.stat().st_size) is None
+
+
+def test_an_unreadable_register_is_a_register_error(tmp_path, engine):
+    with pytest.raises(RegisterError):
+        assess_register(engine, tmp_path / "missing.csv", "missing.csv")
