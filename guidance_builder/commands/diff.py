@@ -9,7 +9,7 @@ import json
 
 from guidance_builder.diagnostics import ContentError, Diagnostic, Diagnostics, Location, did_you_mean
 from guidance_builder.editions.diff import diff_rulebooks
-from guidance_builder.editions.history import load_rulebook
+from guidance_builder.editions.history import contract_clauses, load_rulebook
 from guidance_builder.editions.store import list_published
 from guidance_builder.project import Project
 
@@ -23,7 +23,7 @@ def configure(parser) -> None:
 def main(args, project: Project) -> int:
     diagnostics = Diagnostics()
     published = {p.version: p for p in list_published(project, diagnostics)}
-    books = []
+    books, clauses = [], []
     for name in (args.old, args.new):
         if name == "content":
             source = project
@@ -35,9 +35,10 @@ def main(args, project: Project) -> int:
             )
             continue
         books.append(load_rulebook(source, diagnostics))
+        clauses.append(contract_clauses(source, diagnostics))
     if diagnostics or None in books:
         raise ContentError(diagnostics.sorted() or [Diagnostic(Location("content"), "cannot load the editions")])
-    changes = diff_rulebooks(books[0], books[1])
+    changes = diff_rulebooks(books[0], books[1], clauses[0], clauses[1])
     if args.json:
         print(json.dumps({"old": books[0].meta.version, "new": books[1].meta.version, "changes": [c.as_json() for c in changes]}, indent=2))
         return 0

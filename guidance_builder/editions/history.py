@@ -28,19 +28,34 @@ def load_rulebook(project: Project, diagnostics: Diagnostics) -> Rulebook | None
     return assemble(validate_schema(load_yaml_files(project, diagnostics), diagnostics))
 
 
+def contract_clauses(project: Project, diagnostics: Diagnostics) -> dict[str, dict] | None:
+    """Every clause of the model contract (core terms and schedule paragraphs) by id, for diffs."""
+    from guidance_builder.contract.document import load_contract
+
+    document = load_contract(project, diagnostics)
+    if document is None:
+        return None
+    clauses = {c.clause.id: c.clause.model_dump(mode="json") for part in document.parts for c in part.clauses}
+    for schedule in document.schedules:
+        clauses[schedule.schedule.id] = {"title": schedule.schedule.title, "intro": schedule.schedule.intro}
+        clauses.update({c.clause.id: c.clause.model_dump(mode="json") for c in schedule.clauses})
+    return clauses
+
+
 def edition_history(project: Project, book: Rulebook, published: list[PublishedEdition], diagnostics: Diagnostics) -> list[HistoryEntry]:
     """Newest first: this edition, then every earlier published one, each with its changes."""
-    chain: list[Rulebook] = []
+    chain: list[tuple[Rulebook, dict | None]] = []
     for edition in published:
         if version_key(edition.version) >= version_key(book.meta.version):
             continue
-        older = load_rulebook(project.with_content(edition.content), diagnostics)
+        source = project.with_content(edition.content)
+        older = load_rulebook(source, diagnostics)
         if older is not None:
-            chain.append(older)
-    chain.append(book)
+            chain.append((older, contract_clauses(source, Diagnostics())))
+    chain.append((book, contract_clauses(project, Diagnostics()) if chain else None))
     entries = []
-    for index, current in enumerate(chain):
-        changes = diff_rulebooks(chain[index - 1], current) if index else []
+    for index, (current, clauses) in enumerate(chain):
+        changes = diff_rulebooks(chain[index - 1][0], current, chain[index - 1][1], clauses) if index else []
         meta = current.meta
         entries.append(HistoryEntry(meta.version, meta.publication_date, meta.change_type, meta.change_summary, changes))
     return list(reversed(entries))
