@@ -20,7 +20,7 @@ from guidance_builder.model import Rulebook
 from guidance_builder.project import Project
 from guidance_builder.render.environment import create_environment
 from guidance_builder.render.html import GuidanceRenderer
-from guidance_builder.render.pdf_jobs import PdfJob, PdfOutcome, render_jobs
+from guidance_builder.render.pdf_jobs import PdfJob, PdfOutcome, PdfRenderer, render_jobs
 from guidance_builder.resolve import check_references
 from guidance_builder.structure import GuidanceDocument, build_document
 from guidance_builder.validate import SourceMap, assemble, validate_rules, validate_schema
@@ -99,6 +99,8 @@ class RenderContext:
     env: jinja2.Environment
     with_pdf: bool
     deferred: bool = False
+    renderer: PdfRenderer | None = None
+    """Where deferred PDF jobs go the moment they are made, to render while the build goes on."""
 
     @property
     def version(self) -> str:
@@ -128,6 +130,8 @@ class RenderContext:
         parallel (see render_edition); elsewhere it is rendered at once."""
         job = PdfJob(html, name, template, forms, hashlib.sha256(f"{name}|{self.version}".encode()).hexdigest()[:32].encode())
         if self.deferred:
+            if self.renderer is not None:
+                self.renderer.submit(job)
             return job
         return _pdf_bytes(self.edition.project, render_jobs([job], self.edition.project.assets, cache=None))[job]
 
@@ -148,17 +152,25 @@ def _pdf_bytes(project: Project, outcomes: list[PdfOutcome]) -> dict[PdfJob, byt
 OutputMaker = Callable[[RenderContext], dict[str, bytes]]
 
 
-def render_edition(edition: Edition, with_pdf: bool = True, workers: int | None = None) -> RenderedEdition:
-    """Every output of the edition: each maker runs once, then all PDFs render together."""
+def render_edition(edition: Edition, with_pdf: bool = True, renderer: PdfRenderer | None = None) -> RenderedEdition:
+    """Every output of the edition: each maker runs once; PDFs render in worker processes
+    while the other outputs are made (pass a started `renderer` to begin even earlier)."""
     from guidance_builder.render.outputs import OUTPUTS
 
-    context = RenderContext(edition, edition.renderer().env, with_pdf, deferred=True)
-    files: dict[str, bytes | PdfJob] = {}
-    for make in OUTPUTS:
-        files.update(make(context))
-    jobs = [value for value in files.values() if isinstance(value, PdfJob)]
-    if jobs:
-        project = edition.project
-        rendered = _pdf_bytes(project, render_jobs(jobs, project.assets, project.build / ".cache" / "pdf", workers))
-        files = {path: rendered[value] if isinstance(value, PdfJob) else value for path, value in files.items()}
+    project = edition.project
+    own = renderer is None and with_pdf
+    if own:
+        renderer = PdfRenderer(project.assets, project.build / ".cache" / "pdf").start()
+    try:
+        context = RenderContext(edition, edition.renderer().env, with_pdf, deferred=True, renderer=renderer)
+        files: dict[str, bytes | PdfJob] = {}
+        for make in OUTPUTS:
+            files.update(make(context))
+        jobs = [value for value in files.values() if isinstance(value, PdfJob)]
+        if jobs:
+            rendered = _pdf_bytes(project, renderer.results(jobs))
+            files = {path: rendered[value] if isinstance(value, PdfJob) else value for path, value in files.items()}
+    finally:
+        if own:
+            renderer.close()
     return RenderedEdition(context.version, files)

@@ -8,6 +8,7 @@ compared before anything heavy is even imported.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sys
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ def _stamp(project: Project) -> Path:
     return project.build / ".cache" / "inputs.sha256"
 
 
-def site_files(edition, with_pdf: bool = True) -> dict[str, bytes]:
+def site_files(edition, with_pdf: bool = True, renderer=None) -> dict[str, bytes]:
     """Every file of the site for this edition and all published ones."""
     from guidance_builder.commands.check import verify_outputs
     from guidance_builder.editions.site import SiteEdition, assemble_site, from_published
@@ -53,7 +54,7 @@ def site_files(edition, with_pdf: bool = True) -> dict[str, bytes]:
     histories = {entry.version: entry.changes for entry in edition.history}
     editions: list[SiteEdition] = [from_published(p, histories.get(p.version, [])) for p in edition.published]
     if edition.frozen is None:
-        rendered = render_edition(edition, with_pdf=with_pdf)
+        rendered = render_edition(edition, with_pdf=with_pdf, renderer=renderer)
         verify_outputs(edition, rendered.files)
         prefix = f"{rendered.version}/"
         own = {k.removeprefix(prefix): v for k, v in rendered.files.items() if k.startswith(prefix)}
@@ -98,14 +99,19 @@ def run(project: Project, with_pdf: bool = True, force: bool = False) -> BuildRe
     if not force and (project.build / "site").is_dir() and stamp.is_file() and stamp.read_text() == fingerprint:
         return BuildReport("", {}, [], False, up_to_date=True)
 
-    from guidance_builder.commands.check import verify
-    from guidance_builder.pipeline import require_edition
-    from guidance_builder.publish import publish
+    from guidance_builder.render.pdf_jobs import PdfRenderer
 
-    edition, _ = require_edition(project, caching=True)
-    warnings = verify(edition)
-    files = site_files(edition, with_pdf=with_pdf)
-    publish(files, project.build / "site")
+    # PDF workers start first: they import WeasyPrint while this process checks the content.
+    starting = PdfRenderer(project.assets, project.build / ".cache" / "pdf") if with_pdf else contextlib.nullcontext()
+    with starting as renderer:
+        from guidance_builder.commands.check import verify
+        from guidance_builder.pipeline import require_edition
+        from guidance_builder.publish import publish
+
+        edition, _ = require_edition(project, caching=True)
+        warnings = verify(edition)
+        files = site_files(edition, with_pdf=with_pdf, renderer=renderer)
+        publish(files, project.build / "site")
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(fingerprint)
     return BuildReport(edition.book.meta.version, {k: len(v) for k, v in files.items()}, warnings, edition.frozen is not None)

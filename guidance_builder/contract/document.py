@@ -393,7 +393,7 @@ def load_contract(project, diagnostics: Diagnostics) -> ContractDocument | None:
     models: dict[str, BaseModel] = {}
     for name, schema in CONTRACT_FILES.items():
         path = folder / name
-        doc = load_yaml(path, project.display(path), diagnostics)
+        doc = load_yaml(path, project.display(path), diagnostics, inside=project.content)
         if doc is None:
             continue
         docs[name] = doc

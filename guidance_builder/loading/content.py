@@ -37,7 +37,7 @@ def load_yaml_files(project: Project, diagnostics: Diagnostics) -> dict[str, Yam
     for name in CONTENT_FILES:
         path = project.content / name
         display = project.display(path)
-        doc = load_yaml(path, display, diagnostics)
+        doc = load_yaml(path, display, diagnostics, inside=project.content)
         if doc is not None:
             documents[name] = doc
     return documents

@@ -171,7 +171,13 @@ def parse_yaml(text: str, path: Path, display: str, diagnostics: Diagnostics) ->
     return doc
 
 
-def load_yaml(path: Path, display: str, diagnostics: Diagnostics) -> YamlDocument | None:
+def load_yaml(path: Path, display: str, diagnostics: Diagnostics, inside: Path | None = None) -> YamlDocument | None:
+    """Load one YAML file; with `inside`, refuse a file that is a link to somewhere outside that folder."""
+    if inside is not None and path.exists() and not path.resolve().is_relative_to(inside.resolve()):
+        diagnostics.error(
+            Location(display), f"this file is a link to a place outside {inside.name}/", "replace the link with the file itself"
+        )
+        return None
     text = read_text(path, display, diagnostics)
     if text is None:
         return None
@@ -181,7 +187,11 @@ def load_yaml(path: Path, display: str, diagnostics: Diagnostics) -> YamlDocumen
 def read_text(path: Path, display: str, diagnostics: Diagnostics) -> str | None:
     """Read a UTF-8 text file; refuse binary, invalid or oversized files with a message."""
     try:
-        raw = path.read_bytes()
+        if path.exists() and not path.is_file():
+            diagnostics.error(Location(display), "this is not a regular file", "replace it with a UTF-8 text file")
+            return None
+        with open(path, "rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)  # no more than the limit, whatever the file is
     except FileNotFoundError:
         diagnostics.error(Location(display), "file not found", "create it or fix the path that names it")
         return None
@@ -201,15 +211,19 @@ def read_text(path: Path, display: str, diagnostics: Diagnostics) -> str | None:
     # characters as line breaks, which would hide them from this check.
     for number, content in enumerate(text.split("\n"), 1):
         content = content.removesuffix("\r")
-        bad = next((ch for ch in content if (ord(ch) < 32 and ch != "\t") or ord(ch) == 127), None)
+        bad = next((ch for ch in content if (ord(ch) < 32 and ch != "\t") or 127 <= ord(ch) <= 159 or ch in _BIDI), None)
         if bad is not None:
             diagnostics.error(
                 Location(display, number, content.index(bad) + 1),
-                f"control character U+{ord(bad):04X} in text",
+                f"{'bidirectional ' if bad in _BIDI else ''}control character U+{ord(bad):04X} in text",
                 "delete it; it is invisible and unsafe in output",
             )
             return None
     return text.lstrip("\ufeff")
+
+
+_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""Bidirectional embeddings, overrides and isolates: they make text display in another order than it reads."""
 
 
 def _syntax_hint(problem: str) -> str:
@@ -217,6 +231,8 @@ def _syntax_hint(problem: str) -> str:
         return "YAML does not allow tabs for indentation; use spaces"
     if "indent" in problem or "mapping values are not allowed" in problem:
         return "check the indentation and that text containing ': ' is quoted"
+    if "nesting depth" in problem:
+        return "values are nested too deeply: flatten the structure"
     if "could not find expected ':'" in problem:
         return "each entry needs 'key: value'"
     return "check the YAML syntax around this point"

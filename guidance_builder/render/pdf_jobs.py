@@ -57,28 +57,85 @@ def _render(job: PdfJob, assets: Path) -> tuple[bytes | None, list[str]]:
     return result.data, result.problems
 
 
-def render_jobs(jobs: list[PdfJob], assets: Path, cache: Path | None, workers: int | None = None) -> list[PdfOutcome]:
-    fingerprint = folder_fingerprint(assets)
-    outcomes: dict[int, PdfOutcome] = {}
-    todo: list[tuple[int, PdfJob, Path | None]] = []
-    for index, job in enumerate(jobs):
-        stored = cache / f"{job_key(job, fingerprint)}.pdf" if cache else None
+def _warm() -> None:
+    """Import WeasyPrint in a worker while the main process is still checking the content."""
+    import weasyprint  # noqa: F401
+
+
+class PdfRenderer:
+    """Renders PDF jobs in worker processes as soon as they are submitted.
+
+    Start it before the content is loaded and checked, so the workers have WeasyPrint
+    imported by the time the first document is ready; submit each document the moment its
+    print HTML exists, so rendering overlaps the rest of the build.
+    """
+
+    def __init__(self, assets: Path, cache: Path | None, workers: int | None = None):
+        self.assets = assets
+        self.cache = cache
+        self.workers = workers or os.cpu_count() or 1
+        self.fingerprint = folder_fingerprint(assets)
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: dict[PdfJob, object] = {}
+
+    def start(self) -> PdfRenderer:
+        if self.workers > 1 and self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.workers)
+            for _ in range(self.workers):
+                self.pool.submit(_warm)
+        return self
+
+    def _stored(self, job: PdfJob) -> Path | None:
+        return self.cache / f"{job_key(job, self.fingerprint)}.pdf" if self.cache else None
+
+    def submit(self, job: PdfJob) -> None:
+        if job in self.pending:
+            return
+        stored = self._stored(job)
         if stored is not None and stored.is_file():
-            outcomes[index] = PdfOutcome(job, stored.read_bytes(), [], True)
+            self.pending[job] = PdfOutcome(job, stored.read_bytes(), [], True)
+        elif self.pool is not None:
+            self.pending[job] = self.pool.submit(_render, job, self.assets)
         else:
-            todo.append((index, job, stored))
-    todo.sort(key=lambda item: len(item[1].html), reverse=True)
-    workers = min(len(todo), workers or os.cpu_count() or 1)
-    if workers <= 1:
-        results = [_render(job, assets) for _, job, _ in todo]
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_render, [job for _, job, _ in todo], [assets] * len(todo)))
-    for (index, job, stored), (data, problems) in zip(todo, results, strict=True):
-        outcomes[index] = PdfOutcome(job, data, problems, False)
-        if stored is not None and data is not None and not problems:
-            stored.parent.mkdir(parents=True, exist_ok=True)
-            temporary = stored.with_suffix(".tmp")
-            temporary.write_bytes(data)
-            temporary.replace(stored)
-    return [outcomes[i] for i in range(len(jobs))]
+            self.pending[job] = None
+
+    def results(self, jobs: list[PdfJob]) -> list[PdfOutcome]:
+        for job in jobs:
+            self.submit(job)
+        outcomes = []
+        for job in jobs:
+            waiting = self.pending[job]
+            if isinstance(waiting, PdfOutcome):
+                outcomes.append(waiting)
+                continue
+            data, problems = waiting.result() if waiting is not None else _render(job, self.assets)
+            outcome = PdfOutcome(job, data, problems, False)
+            self.pending[job] = outcome
+            stored = self._stored(job)
+            if stored is not None and data is not None and not problems:
+                stored.parent.mkdir(parents=True, exist_ok=True)
+                temporary = stored.with_suffix(".tmp")
+                temporary.write_bytes(data)
+                temporary.replace(stored)
+            outcomes.append(outcome)
+        return outcomes
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+    def __enter__(self) -> PdfRenderer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def render_jobs(jobs: list[PdfJob], assets: Path, cache: Path | None, workers: int | None = None) -> list[PdfOutcome]:
+    """Render `jobs` (largest first) and wait for all of them."""
+    ordered = sorted(jobs, key=lambda job: len(job.html), reverse=True)
+    needed = min(len(jobs), workers or os.cpu_count() or 1)
+    with PdfRenderer(assets, cache, needed) as renderer:
+        renderer.results(ordered)
+        return renderer.results(jobs)
