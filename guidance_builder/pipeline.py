@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 import jinja2
 
-from guidance_builder import __version__
 from guidance_builder.diagnostics import ContentError, Diagnostic, Diagnostics, Location
 from guidance_builder.editions.history import HistoryEntry, check_not_republished, edition_history
 from guidance_builder.editions.store import PublishedEdition, list_published
@@ -20,7 +19,7 @@ from guidance_builder.model import Rulebook
 from guidance_builder.project import Project
 from guidance_builder.render.environment import create_environment
 from guidance_builder.render.html import GuidanceRenderer
-from guidance_builder.render.pdf_jobs import PdfJob, PdfOutcome, PdfRenderer, render_jobs
+from guidance_builder.render.pdf_jobs import PdfJob, PdfOutcome, PdfRenderer, builder_fingerprint, render_jobs
 from guidance_builder.resolve import check_references
 from guidance_builder.structure import GuidanceDocument, build_document
 from guidance_builder.validate import SourceMap, assemble, validate_rules, validate_schema
@@ -112,7 +111,7 @@ class RenderContext:
 
     def memo(self, name: str, inputs: list[str | bytes], produce: Callable[[], bytes]) -> bytes:
         """Bytes of an output that is slow to make, reused while its inputs are unchanged."""
-        digest = hashlib.sha256(f"{__version__}|{name}".encode())
+        digest = hashlib.sha256(f"{builder_fingerprint()}|{name}".encode())
         for part in inputs:
             digest.update(hashlib.sha256(part.encode() if isinstance(part, str) else part).digest())
         stored = self.edition.project.build / ".cache" / "outputs" / f"{digest.hexdigest()}.bin"

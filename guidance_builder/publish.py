@@ -9,6 +9,7 @@ the next publish restores the one and removes the other.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
@@ -16,12 +17,19 @@ from pathlib import Path, PurePosixPath
 
 
 def publish(files: dict[str, bytes], target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    recover(target)
     for relative in files:
-        parts = PurePosixPath(relative).parts
-        if not relative or relative.startswith("/") or "\\" in relative or ".." in parts:
+        if not relative or relative.startswith("/") or "\\" in relative or ".." in PurePosixPath(relative).parts:
             raise ValueError(f"refusing to write {relative!r} outside the site folder")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # One publish at a time per target; the lock dies with its process, so whatever a
+    # holder finds of another publish was left by one that was killed.
+    with open(target.parent / f".{target.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        recover(target)
+        _write_and_swap(files, target)
+
+
+def _write_and_swap(files: dict[str, bytes], target: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a published site must be readable
     try:

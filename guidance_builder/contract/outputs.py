@@ -41,7 +41,11 @@ def contract_outputs(context: RenderContext) -> dict[str, bytes]:
     version = context.version
     files = {
         f"{version}/model-contract.html": renderer.page(print_mode=False, asset_base="../assets/").encode(),
-        f"{version}/model-contract.docx": render_docx(document, context.edition.book),
+        f"{version}/model-contract.docx": context.memo(
+            "model-contract.docx",
+            [*(doc.path.read_bytes() for doc in document.documents.values()), context.edition.book.model_dump_json()],
+            lambda: render_docx(document, context.edition.book),
+        ),
     }
     if context.with_pdf:
         files[f"{version}/model-contract.pdf"] = contract_pdf(context)

@@ -8,6 +8,7 @@ the rest render in worker processes, largest first, one per core.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -43,9 +44,26 @@ def folder_fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
+def builder_fingerprint() -> str:
+    """guidance-builder's own code, so a cached output is never older than the code that made it."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def job_key(job: PdfJob, assets_fingerprint: str) -> str:
     digest = hashlib.sha256()
-    for part in (__version__, package_version("weasyprint"), assets_fingerprint, str(job.forms), job.identifier.decode(), job.html):
+    for part in (
+        builder_fingerprint(),
+        package_version("weasyprint"),
+        assets_fingerprint,
+        str(job.forms),
+        job.identifier.decode(),
+        job.html,
+    ):
         digest.update(part.encode() + b"\0")
     return digest.hexdigest()
 
