@@ -93,7 +93,7 @@ def _search(context, current) -> dict[str, bytes]:
     return {name: bytes.fromhex(value) for name, value in json.loads(packed).items()}
 
 
-def run(project: Project, with_pdf: bool = True, force: bool = False) -> BuildReport:
+def run(project: Project, with_pdf: bool = True, force: bool = False, jobs: int | None = None) -> BuildReport:
     fingerprint = inputs_fingerprint(project, with_pdf)
     stamp = _stamp(project)
     if not force and (project.build / "site").is_dir() and stamp.is_file() and stamp.read_text() == fingerprint:
@@ -102,7 +102,7 @@ def run(project: Project, with_pdf: bool = True, force: bool = False) -> BuildRe
     from guidance_builder.render.pdf_jobs import PdfRenderer
 
     # PDF workers start first: they import WeasyPrint while this process checks the content.
-    starting = PdfRenderer(project.assets, project.build / ".cache" / "pdf") if with_pdf else contextlib.nullcontext()
+    starting = PdfRenderer(project.assets, project.build / ".cache" / "pdf", jobs) if with_pdf else contextlib.nullcontext()
     with starting as renderer:
         from guidance_builder.commands.check import verify
         from guidance_builder.pipeline import require_edition
@@ -120,11 +120,14 @@ def run(project: Project, with_pdf: bool = True, force: bool = False) -> BuildRe
 def configure(parser) -> None:
     parser.add_argument("--no-pdf", action="store_true", help="skip PDF rendering (faster preview)")
     parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    parser.add_argument(
+        "--jobs", type=int, default=None, metavar="N", help="PDF worker processes (default: one per core; 1 renders in this process)"
+    )
     parser.add_argument("--quiet", action="store_true", help="print only a summary line")
 
 
 def main(args, project: Project) -> int:
-    report = run(project, with_pdf=not args.no_pdf, force=args.force)
+    report = run(project, with_pdf=not args.no_pdf, force=args.force, jobs=args.jobs)
     if report.up_to_date:
         print("build/site is up to date: nothing changed since the last build.")
         return 0
