@@ -1,12 +1,13 @@
 """Benchmark: assess a generated register of 100,000 contracts.
 
-    .venv/bin/python benchmarks/assess_register.py [--rows N] [--project DIR] [--keep DIR]
+    .venv/bin/python benchmarks/assess_register.py [--rows N] [--repeat N] [--project DIR] [--keep DIR]
 
 Generates a register (seeded, so every run assesses the same contracts), then runs
-`guidance-builder assess --register ... --out ...` in a fresh process and prints its
-wall-clock time and peak memory (the child's maximum resident set size). The time
-includes starting Python and loading the edition, as a user would see it.
-Target: at most 2 s and 200 MB on a 2-core machine.
+`guidance-builder assess --register ... --out ...` in a fresh process, a few times,
+and prints each run's wall-clock time, CPU time and peak memory (of every process
+the command starts, together). The time includes starting Python and loading the
+edition, as a user would see it; the best run is judged, since other work on the
+machine only adds to it. Target: at most 2 s and 200 MB on a 2-core machine.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+import os
 import random
 import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -91,9 +94,78 @@ def generate(path: Path, rows: int, seed: int = 2026) -> None:
             )
 
 
+class MemorySampler(threading.Thread):
+    """Samples the memory of a process and its children every few milliseconds.
+
+    A large register is assessed by two processes, so the peak is their sum. Each
+    process counts its proportional share (PSS) of pages it shares with the other
+    after fork, so shared pages are not counted twice.
+    """
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_mb = 0.0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            total = sum(_pss_kb(pid) for pid in (self.pid, *_children(self.pid)))
+            self.peak_mb = max(self.peak_mb, total / 1024)
+            self._done.wait(0.005)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    descendants = []
+    for child in map(int, found):
+        descendants += [child, *_children(child)]
+    return descendants
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def run_once(command: list[str]) -> tuple[subprocess.CompletedProcess, float, float, float, float]:
+    """Run the command; return it with its wall time, CPU time, peak memory (all processes) and the largest process's."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = MemorySampler(process.pid)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    seconds = time.perf_counter() - before
+    sampler.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
+    largest_mb = after.ru_maxrss / 1024
+    return (
+        subprocess.CompletedProcess(command, process.returncode, stdout, stderr),
+        seconds,
+        cpu,
+        max(sampler.peak_mb, largest_mb),
+        largest_mb,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs to make; the best is judged (other work on the machine only adds time)")
     parser.add_argument("--project", default=str(ROOT), help="project whose content to assess against (default: this one)")
     parser.add_argument("--keep", metavar="DIR", help="write the register and results here instead of a temporary folder")
     args = parser.parse_args(argv)
@@ -114,20 +186,27 @@ def main(argv: list[str] | None = None) -> int:
             "--out",
             str(results),
         ]
-        before = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True)
-        seconds = time.perf_counter() - before
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        if done.returncode not in (0, 2) or not results.exists():
-            print(done.stderr, file=sys.stderr)
-            print(f"assess failed with exit code {done.returncode}", file=sys.stderr)
-            return 1
+        runs = []
+        for number in range(1, max(1, args.repeat) + 1):
+            load = os.getloadavg()[0]
+            done, seconds, cpu, peak_mb, largest_mb = run_once(command)
+            if done.returncode not in (0, 2) or not results.exists():
+                print(done.stderr, file=sys.stderr)
+                print(f"assess failed with exit code {done.returncode}", file=sys.stderr)
+                return 1
+            runs.append((seconds, peak_mb))
+            print(
+                f"run {number}: {seconds:.2f} s wall, {cpu:.2f} s CPU, peak memory {peak_mb:.0f} MB "
+                f"(largest process {largest_mb:.0f} MB); load average before {load:.2f}"
+            )
         with results.open(newline="", encoding="utf-8") as stream:
-            written = sum(1 for _ in stream) - 1
+            written = sum(1 for _ in csv.reader(stream)) - 1
         print(done.stdout.rstrip())
         print(f"rows: {args.rows:,} in, {written:,} result rows out; register {register.stat().st_size / 1e6:.1f} MB")
-        print(f"time: {seconds:.2f} s (target {TARGET_SECONDS:.0f} s)")
-        print(f"peak memory: {peak_mb:.0f} MB (target {TARGET_MB} MB)")
+        seconds = min(r[0] for r in runs)
+        peak_mb = max(r[1] for r in runs)
+        print(f"time: {seconds:.2f} s, best of {len(runs)} (target {TARGET_SECONDS:.0f} s)")
+        print(f"peak memory: {peak_mb:.0f} MB, worst of {len(runs)}, all processes together (target {TARGET_MB} MB)")
         ok = seconds <= TARGET_SECONDS and peak_mb <= TARGET_MB
         print("within target" if ok else "OVER TARGET")
         return 0 if ok else 1

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import jinja2
@@ -49,6 +51,14 @@ def make_parser(argv: list[str]) -> argparse.ArgumentParser:
     return parser
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C so temporary files are removed on the way out."""
+
+
+def _terminate(signum, frame) -> None:
+    raise _Terminated
+
+
 def _command_module(name: str):
     return importlib.import_module(f"guidance_builder.commands.{name.replace('-', '_')}")
 
@@ -58,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = make_parser(argv)
     args = parser.parse_args(argv)
     project = Project.at(Path(args.project))
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if on_main_thread else None
     try:
         return _command_module(args.command).main(args, project)
     except ContentError as error:
@@ -78,14 +90,17 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_CONTENT
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
         print("interrupted; the previous output is unchanged.", file=sys.stderr)
-        return 130
+        return 143 if isinstance(interrupt, _Terminated) else 130
     except Exception as error:  # the boundary: a bug must not reach a drafter as a traceback
         if args.debug:
             raise
         print(f"internal error: {type(error).__name__}: {error} (run with --debug for a traceback, and report it)", file=sys.stderr)
         return EXIT_BUG
+    finally:
+        if on_main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +39,14 @@ class Diagnostic:
         text = f"{self.location}: {prefix}{self.message}"
         if self.hint:
             text += f" ({self.hint})"
+        if not text.isprintable():  # a quoted value may hold a line break or an escape sequence
+            text = _UNPRINTABLE.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
         return text
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""What would break a one-line message or a terminal: control, line-separator and bidi characters,
+and the lone surrogates of undecodable bytes. Shown escaped, as \\n or \\x1b."""
 
 
 @dataclass

@@ -139,13 +139,28 @@ def _pdf_bytes(project: Project, outcomes: list[PdfOutcome]) -> dict[PdfJob, byt
     problems = []
     for outcome in outcomes:
         where = Location(project.display(project.templates / outcome.job.template))
-        hint = "remove the reference, or put the file in templates/assets/"
-        problems += [Diagnostic(where, f"PDF rendering of {outcome.job.name} failed: {problem}", hint) for problem in outcome.problems]
+        problems += [
+            Diagnostic(where, f"PDF rendering of {outcome.job.name} failed: {problem}", pdf_hint(problem)) for problem in outcome.problems
+        ]
         if outcome.data is None and not outcome.problems:
             problems.append(Diagnostic(where, f"PDF rendering of {outcome.job.name} produced nothing"))
     if problems:
         raise ContentError(problems)
     return {outcome.job: outcome.data for outcome in outcomes}
+
+
+def pdf_hint(problem: str) -> str:
+    """What to do about one problem a PDF render reported."""
+    lowered = problem.lower()
+    if "alt description" in lowered or " alt " in lowered:
+        return 'give every image alternative text (alt="..."), or alt="" if it is only decoration'
+    if "lang" in lowered:
+        return 'set the document language: <html lang="..."> in the template (language in guidance.yaml)'
+    if "title" in lowered:
+        return "give the document a title: a non-empty <title> in the template's head"
+    if "anchor" in lowered:
+        return "make every id in the template unique, and every link point at an id that exists"
+    return "remove the reference, or put the file in templates/assets/"
 
 
 OutputMaker = Callable[[RenderContext], dict[str, bytes]]

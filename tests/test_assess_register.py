@@ -24,6 +24,7 @@ from guidance_builder.engine.register import (
     RowResult,
     _split_point,
     assess_register,
+    read_register,
     register_columns,
     result_row,
 )
@@ -109,11 +110,19 @@ def test_bad_rows_are_reported_and_the_rest_assessed(tmp_path, engine):
     col = {name: i + 1 for i, name in enumerate(columns)}
     bad = [
         ({"value_gbp": "£1,200"}, "value_gbp", "'value_gbp' should be a whole number of pounds, not '£1,200'"),
-        ({"criteria.coercive_powers": "maybe"}, "criteria.coercive_powers", "'criteria.coercive_powers' should be true or false, not 'maybe'"),
+        (
+            {"criteria.coercive_powers": "maybe"},
+            "criteria.coercive_powers",
+            "'criteria.coercive_powers' should be true or false, not 'maybe'",
+        ),
         ({"event_date": "2026-02-30"}, "event_date", "'event_date' should be a real date, not '2026-02-30'"),
         ({"event_date": "30/09/2026"}, "event_date", "'event_date' should be a real date, not '30/09/2026'"),
         ({"good_reason.ground": "capacity", "good_reason.evidence": "x"}, "good_reason.ground", "unknown ground 'capacity'"),
-        ({"good_reason.evidence": "Workforce plan"}, "good_reason.evidence", "'good_reason.evidence' is given but 'good_reason.ground' is empty"),
+        (
+            {"good_reason.evidence": "Workforce plan"},
+            "good_reason.evidence",
+            "'good_reason.evidence' is given but 'good_reason.ground' is empty",
+        ),
         (
             {"good_reason.ground": "insufficient_capacity", "good_reason.support_considered": "model_contract;legal"},
             "good_reason.support_considered",
@@ -144,7 +153,9 @@ def test_bad_rows_are_reported_and_the_rest_assessed(tmp_path, engine):
         row = 2 + 2 * n + 1
         expected.append(f"contracts.csv:{row}:{col[field]}: {message}")
     last = 2 + len(rows)
-    expected.append(f"contracts.csv:{last}:7: the row has 6 cells but the header has {len(columns)} columns (check for a missing or extra comma)")
+    expected.append(
+        f"contracts.csv:{last}:7: the row has 6 cells but the header has {len(columns)} columns (check for a missing or extra comma)"
+    )
     expected.append(f"contracts.csv:{last + 1}:1: the row is not valid CSV: ',' expected after '\"'")
     assert len(errors) == len(expected)
     for line, start in zip(errors, expected, strict=True):
@@ -160,8 +171,9 @@ def test_bad_rows_are_reported_and_the_rest_assessed(tmp_path, engine):
     assert by_reference["GOOD-LAST"]["outcome"] == by_reference["GOOD-AFTER"]["outcome"] == "insource"
     invalid = [r for r in results if r["outcome"] == "invalid"]
     assert len(invalid) == len(bad) + 2
-    for row, (_, _, message) in zip(invalid, bad, strict=False):
+    for n, (row, (_, _, message)) in enumerate(zip(invalid, bad, strict=False)):
         assert message in row["errors"] and row["reasons"] == ""
+        assert row["reference"] == ("" if n == 10 else f"BAD-{n}")  # scenario 10 blanks the reference
 
 
 def test_a_bad_header_stops_the_whole_file(tmp_path, engine):
@@ -221,7 +233,9 @@ def test_a_cell_that_is_not_utf8(tmp_path, engine):
     path.write_bytes(path.read_bytes().replace(b"CAFE", b"CAF\xe9"))
     summary = assess_register(engine, path, "contracts.csv")
     assert summary.rows == 3 and summary.invalid == 1
-    assert str(summary.errors[0]) == f"contracts.csv:3:{columns.index('title') + 1}: the cell is not valid UTF-8 text (save the file as UTF-8)"
+    assert (
+        str(summary.errors[0]) == f"contracts.csv:3:{columns.index('title') + 1}: the cell is not valid UTF-8 text (save the file as UTF-8)"
+    )
 
 
 # The fast path agrees with the full path and the YAML path --------------------------------
@@ -313,6 +327,38 @@ def test_shared_result_rows_equal_rows_made_one_by_one(engine):
 
     check()
     assert 0 < len(writer._cache) < 400
+
+
+def test_the_fast_register_path_writes_what_the_plain_path_writes(tmp_path, engine):
+    """assess_register shares work between rows alike (`_Shortcut`, `ResultWriter`); its output
+    must be byte for byte what reading and assessing each row on its own gives."""
+    columns = register_columns(engine)
+    path = tmp_path / "contracts.csv"
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(many=st.lists(contracts(engine), min_size=1, max_size=30), style=st.data())
+    def check(many, style):
+        rows = []
+        for data in many:
+            row = spell(style.draw, to_row(data, engine.criteria_ids))
+            rows.append(row)
+            twin = dict(row, reference=row["reference"] + "-B", value_gbp=str(style.draw(st.integers(0, 300_000))))
+            twin["title"] = style.draw(st.sampled_from([row["title"], " spaced ", "=SUM(A1)", ""]))
+            rows.append(twin)
+            if style.draw(st.booleans()):
+                rows.append(dict(row, reference=row["reference"] + "-C", value_gbp=style.draw(st.sampled_from(["12k", "-5", "", " 7 "]))))
+        write_register(path, rows, columns)
+        fast = io.StringIO()
+        assess_register(engine, path, "contracts.csv", fast, parallel=False)
+        plain = io.StringIO()
+        writer = csv.writer(plain, lineterminator="\n")
+        writer.writerow(RESULT_COLUMNS)
+        with path.open(newline="", encoding="utf-8") as stream:
+            for result in read_register(engine, stream, "contracts.csv"):
+                writer.writerow(result_row(result, engine.version))
+        assert fast.getvalue() == plain.getvalue()
+
+    check()
 
 
 # Large registers are split across two processes ------------------------------------------

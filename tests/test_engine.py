@@ -99,14 +99,14 @@ def test_the_table_covers_what_the_issue_asks(engine):
 
 
 def test_every_reason_cites_a_numbered_paragraph(engine, reader):
-    anchors = engine._anchors.anchors
+    anchors = engine.anchors.anchors
     for scenario in SCENARIOS:
         a = assess(reader, scenario["contract"])
         assert a.reasons[-1].key == f"outcome.{a.outcome}"
         for reason in a.reasons:
             assert reason.key in anchors, reason
             assert reason.label == anchors[reason.key].label and reason.anchor == anchors[reason.key].html_id
-            assert reason.cited().endswith(f"({reason.label}, #{reason.anchor})")
+            assert reason.cited() == f"{reason.text[:-1]} ({reason.label}, #{reason.anchor})."
             assert reason.text.endswith(".")
 
 
@@ -193,7 +193,8 @@ def test_a_new_criterion_is_a_required_input_key(project):
     )
     procedure = project / "content" / "procedure.yaml"
     procedure.write_text(
-        procedure.read_text(encoding="utf-8").replace("rights_infringement]}", "rights_infringement, public_funds_at_risk]}"), encoding="utf-8"
+        procedure.read_text(encoding="utf-8").replace("rights_infringement]}", "rights_infringement, public_funds_at_risk]}"),
+        encoding="utf-8",
     )
     engine = make_engine(project)
     reader = ContractReader(engine)
@@ -201,7 +202,9 @@ def test_a_new_criterion_is_a_required_input_key(project):
     with pytest.raises(ContentError) as caught:
         reader.read_text(to_yaml(base), "contract.yaml")
     assert [d.message for d in caught.value.diagnostics] == ["missing required criterion 'public_funds_at_risk'"]
-    only_new = dict(base, criteria={"at_risk_contact": False, "coercive_powers": False, "rights_infringement": False, "public_funds_at_risk": True})
+    only_new = dict(
+        base, criteria={"at_risk_contact": False, "coercive_powers": False, "rights_infringement": False, "public_funds_at_risk": True}
+    )
     result = engine.assess(reader.read_text(to_yaml(only_new)))
     assert result.outcome == "insource" and result.criteria_met == ["public_funds_at_risk"]
     from guidance_builder.engine.schema import json_schema

@@ -174,8 +174,10 @@ def _outline(entries: list, depth: int = 0) -> list[tuple[int, str]]:
 
 
 def test_pdf_bookmarks_follow_the_html_headings(pdf: pypdf.PdfReader, html_tree: Element):
-    h1 = [element_text(h) for h in html_tree.iter("h1")]
-    h2 = [element_text(h) for h in html_tree.iter("h2")]
+    # The document's headings: those of the page's main content, not of the site's footer.
+    main = next(html_tree.iter("main"))
+    h1 = [element_text(h) for h in main.iter("h1")]
+    h2 = [element_text(h) for h in main.iter("h2")]
     assert len(h1) == 1 and len(h2) > 1
     outline = _outline(pdf.outline)
     assert outline, "the PDF has no bookmarks"

@@ -5,11 +5,12 @@
     guidance-builder assess --schema
 
 The answer comes from the edition's own rules (content/*.yaml), with the guidance
-paragraphs behind it. Input format: docs/assess.md and schemas/contract.schema.json.
+paragraphs behind it. Input format: docs/assess.md and schemas/assess-input.schema.json.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -87,6 +88,9 @@ def format_assessment(a: Assessment) -> str:
 def run_register(engine: Engine, args) -> int:
     path = Path(args.register)
     printed = 0
+    # The edition's objects live until the end: keep the garbage collector from walking
+    # them again and again while a large register streams through.
+    gc.freeze()
 
     def on_error(diagnostic: Diagnostic) -> None:
         nonlocal printed
@@ -119,11 +123,21 @@ def _assess_to_file(engine: Engine, path: Path, display: str, out: Path, on_erro
     out = out.resolve()
     if not out.parent.is_dir():
         raise RegisterError([Diagnostic(Location(str(out)), "the folder for --out does not exist", "create it or choose another path")])
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    if out.is_dir():
+        raise RegisterError([Diagnostic(Location(str(out)), "--out names a folder", "give a file name, such as results.csv")])
+    if out == path.resolve():
+        raise RegisterError([Diagnostic(Location(str(out)), "--out is the register itself", "write the results to another file")])
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as error:
+        raise RegisterError([Diagnostic(Location(str(out)), f"cannot write the results here: {error.strerror}")]) from None
     try:
         with os.fdopen(handle, "w", newline="", encoding="utf-8") as stream:
             summary = assess_register(engine, path, display, stream, on_error)
-        os.replace(temporary, out)
+        try:
+            os.replace(temporary, out)
+        except OSError as error:
+            raise RegisterError([Diagnostic(Location(str(out)), f"cannot write the results: {error.strerror}")]) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -42,10 +42,10 @@ class ContractRenderer:
         kind, arg, display = meta["kind"], meta["arg"], meta["display"]
         if kind == "clause":
             anchor = self.document.anchors[arg]
-            return f'<a class="xref" href="#{escape(anchor.html_id)}">{escape(display or anchor.label)}</a>'
+            return f'<a class="govuk-link xref" href="#{escape(anchor.html_id)}">{escape(display or anchor.label)}</a>'
         if kind == "field":
             placed = self.field_map[arg]
-            return f'<a class="xref" href="#{escape(placed.html_id)}">{escape(display or placed.where)}</a>'
+            return f'<a class="govuk-link xref" href="#{escape(placed.html_id)}">{escape(display or placed.where)}</a>'
         if kind == "assumption":
             return f'<a class="assumption-mark" href="#assumption-{escape(arg)}">{escape(display or "illustrative assumption")}</a>'
         if kind == "guidance":

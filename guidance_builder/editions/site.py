@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -45,6 +46,20 @@ class SiteEdition:
     files: dict[str, bytes]
     changes: list
     published: bool
+
+    @functools.cached_property
+    def metadata(self) -> dict:
+        """The edition's metadata as its rules.json states it (short title, issuing body, ...)."""
+        data = self.files.get("rules.json")
+        return json.loads(data)["metadata"] if data else {}
+
+    @property
+    def short_title(self) -> str:
+        return self.metadata.get("short_title") or self.title
+
+    @property
+    def issuing_body(self) -> str:
+        return self.metadata.get("issuing_body", "")
 
     @property
     def downloads(self) -> list[dict]:
@@ -99,7 +114,7 @@ def assemble_site(
         superseded = version_key(edition.version) < version_key(current.version)
         for name, data in edition.files.items():
             if superseded and name.endswith(".html"):
-                data = add_banner(data, edition, current)
+                data = add_banner(data, edition, current, env)
             files[f"{edition.version}/{name}"] = data
     for name, data in current.files.items():
         files[f"latest/{name}"] = data
@@ -118,14 +133,22 @@ def assemble_site(
     return files
 
 
-def add_banner(html: bytes, edition: SiteEdition, current: SiteEdition) -> bytes:
-    banner = (
-        '<div class="superseded-banner" role="region" aria-label="Superseded edition">'
-        f"<p><strong>This edition (version {edition.version}) has been superseded.</strong> "
-        f'Version {current.version} is the edition in force: <a href="../{current.version}/guidance.html">read the edition in force</a>.</p></div>'
-    )
+def add_banner(html: bytes, edition: SiteEdition, current: SiteEdition, env: jinja2.Environment | None = None) -> bytes:
+    """The page with a banner saying the edition is superseded, at the top of its main content."""
+    banner = None
+    if env is not None:
+        try:
+            banner = env.get_template("site/superseded-banner.html").render(edition=edition, current=current).strip()
+        except jinja2.TemplateNotFound:
+            banner = None
+    if banner is None:
+        banner = (
+            '<div class="superseded-banner" role="region" aria-label="Superseded edition">'
+            f"<p><strong>This edition (version {edition.version}) has been superseded.</strong> "
+            f'Version {current.version} is the edition in force: <a href="../{current.version}/guidance.html">read the edition in force</a>.</p></div>'
+        )
     text = html.decode()
-    match = re.search(r"<body[^>]*>", text)
+    match = re.search(r"<main\b[^>]*>", text) or re.search(r"<body[^>]*>", text)
     if match is None:
         return html
     return (text[: match.end()] + banner + text[match.end() :]).encode()

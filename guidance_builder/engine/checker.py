@@ -33,7 +33,7 @@ PROVIDER_NAMES = {
 def checker_data(engine: Engine) -> dict:
     """Everything the page needs to ask the questions and explain the answer."""
     book = engine.book
-    anchors = engine._anchors
+    anchors = engine.anchors
 
     def text(value: str) -> str:
         return plain_text(book, anchors, value)
@@ -119,7 +119,7 @@ def checker_data(engine: Engine) -> dict:
                 "id": o.id,
                 "name": o.name,
                 "description": text(o.description),
-                "reason": engine._outcome_reasons[o.id].text,
+                "reason": engine.outcome_reasons[o.id].text,
                 "cite": cite(f"outcome.{o.id}"),
             }
             for o in book.procedure.outcomes
@@ -171,5 +171,5 @@ def checker_outputs(context) -> dict[str, bytes]:
     engine = Engine(edition.book, edition.document.anchors)
     return {
         f"{context.version}/checker.html": render_checker(engine, context.env, edition.project).encode(),
-        f"{context.version}/contract.schema.json": json_schema_text(engine).encode(),
+        f"{context.version}/assess-input.schema.json": json_schema_text(engine).encode(),
     }

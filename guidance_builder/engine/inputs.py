@@ -158,7 +158,7 @@ def _report(problem: dict[str, Any], doc: YamlDocument, diagnostics: Diagnostics
         choices = [part.strip(" '") for part in expected.replace(" or ", ",").split(",") if part.strip(" '")]
         diagnostics.error(
             where,
-            f"unknown {noun} '{value}'",
+            f"unknown {noun} '{_short(value)}'",
             did_you_mean(str(value), choices) if isinstance(value, str) else "expected one of: " + ", ".join(choices),
         )
     elif kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
@@ -194,11 +194,17 @@ def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"'{str(value).lower()}' (yes/no)"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return f"the number {_short(value)}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "a set of keys"
     if value is None:
         return "nothing"
-    return f"'{value}'"
+    return f"'{_short(value)}'"
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A value quoted in a message, cut short so one huge value is still a one-line message."""
+    text = str(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."

@@ -5,10 +5,12 @@ for a large register; the rules are the same, and tests/test_assess_register.py
 runs both on the same contracts. A bad row is reported with its row and column and
 the rest are still assessed.
 
-For speed, a row that is plainly valid takes a short path (`RowReader.quick`), and
-contracts that the engine would decide the same way (`Engine.decision_key`) share
-one assessment, whose result row is encoded once; only the words that quote the
-contract's value are made for each row. Anything unusual takes the full path.
+For speed, a row that is plainly valid takes a short path (`RowReader.quick`); a row
+whose deciding cells match an earlier valid row's reuses that reading (`_Shortcut`);
+and contracts that the engine would decide the same way (`Engine.decision_key`) share
+one assessment, whose result row is encoded once, so only the words that quote the
+contract's value are made for each row. Anything unusual takes the full path. A large
+register is split in two and assessed on two cores (`assess_register`).
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ from __future__ import annotations
 import csv
 import datetime
 import difflib
+import errno
 import io
 import multiprocessing
+import operator
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -52,7 +57,10 @@ RESULT_COLUMNS = (
     "errors",
 )
 INVALID = "invalid"
-CACHE_LIMIT = 100_000
+MAX_DIGITS = sys.int_info.default_max_str_digits
+"""The longest number Python reads by default (4,300 digits); a longer value_gbp is refused, not a crash."""
+CACHE_LIMIT = 20_000
+"""Entries each cache (dates, shared result rows) may hold before it starts again: bounds memory on any register."""
 
 
 def register_columns(engine: Engine) -> list[str]:
@@ -79,6 +87,8 @@ class RowResult:
     contract: Contract | None = None
     assessment: Assessment | None = None
     errors: list[Diagnostic] = field(default_factory=list)
+    reference: str = ""
+    """For a row that is not valid: its reference cell, if it has one."""
 
 
 @dataclass
@@ -116,6 +126,16 @@ class Summary:
                 for d in self.errors
             ],
         }
+
+
+def _cells_at(columns: tuple[int, ...], optional: bool = False) -> Callable[[list[str]], tuple[str, ...]]:
+    """A function taking the cells at these columns from a row, as a tuple (column -1, if optional, gives "")."""
+    if optional and -1 in columns:
+        return lambda cells: tuple("" if column < 0 else cells[column] for column in columns)
+    if len(columns) == 1:
+        (column,) = columns
+        return lambda cells: (cells[column],)
+    return operator.itemgetter(*columns)
 
 
 def _parse_date(text: str) -> datetime.date | None:
@@ -159,6 +179,10 @@ class RowReader:
             )
         )
         self._dates: dict[str, datetime.date | None] = {}
+        self._main = _cells_at(self._positions)
+        self.criteria_ids = [c for c, _ in self.criteria]
+        self._flags = _cells_at(tuple(column for _, column in self.criteria))
+        self._reason_cells = _cells_at(tuple(-1 if column is None else column for column in self.good_reason), optional=True)
         self._earliest = {kind: engine.earliest_threshold(kind) for kind in engine.authority_types}
 
     # The short path ----------------------------------------------------------------
@@ -171,45 +195,41 @@ class RowReader:
         """
         if len(cells) != self.width:
             return None
-        i_ref, i_title, i_aname, i_atype, i_pname, i_ptype, i_rel, i_value, i_event, i_date = self._positions
-        reference, title, authority_name, provider_name = cells[i_ref], cells[i_title], cells[i_aname], cells[i_pname]
+        reference, title, authority_name, authority_type, provider_name, provider_type, relevant, raw_value, event, raw_date = self._main(
+            cells
+        )
+        # Text must be non-empty with no spaces around it (str.strip returns the same object then).
         if not (reference and title and authority_name and provider_name):
             return None
-        if reference[0] == " " or reference[-1] == " " or title[0] == " " or title[-1] == " ":
+        if reference.strip() is not reference or title.strip() is not title:
             return None
-        if authority_name[0] == " " or authority_name[-1] == " " or provider_name[0] == " " or provider_name[-1] == " ":
+        if authority_name.strip() is not authority_name or provider_name.strip() is not provider_name:
             return None
-        authority_type, provider_type, event = cells[i_atype], cells[i_ptype], cells[i_event]
         if authority_type not in self.authority_types or provider_type not in self.provider_types or event not in self.events:
             return None
-        relevant = _QUICK_BOOLEANS.get(cells[i_rel])
-        raw_value = cells[i_value]
-        if relevant is None or not raw_value.isdigit() or not raw_value.isascii():
+        relevant = _QUICK_BOOLEANS.get(relevant)
+        if relevant is None or not raw_value.isdigit() or not raw_value.isascii() or len(raw_value) > MAX_DIGITS:
             return None
-        event_date = self._dates.get(cells[i_date], False)
+        event_date = self._dates.get(raw_date, False)
         if event_date is False:
-            event_date = self._dates[cells[i_date]] = _parse_date(cells[i_date])
+            if len(self._dates) >= CACHE_LIMIT:
+                self._dates.clear()
+            event_date = self._dates[raw_date] = _parse_date(raw_date)
         if event_date is None or event_date < self._earliest[authority_type]:
             return None
-        criteria = {}
-        for criterion, column in self.criteria:
-            flag = _QUICK_BOOLEANS.get(cells[column])
-            if flag is None:
-                return None
-            criteria[criterion] = flag
+        flags = tuple(map(_QUICK_BOOLEANS.get, self._flags(cells)))
+        if None in flags:
+            return None
         good_reason = None
-        ground_at, evidence_at, support_at = self.good_reason
-        ground = cells[ground_at] if ground_at is not None else ""
-        evidence = cells[evidence_at].strip() if evidence_at is not None else ""
-        support_text = cells[support_at] if support_at is not None else ""
+        ground, evidence, support_text = self._reason_cells(cells)
         if ground:
             if ground not in self.grounds:
                 return None
             support = tuple(support_text.split(LIST_SEPARATOR)) if support_text else ()
             if not self.supports.issuperset(support) or len(set(support)) != len(support):
                 return None
-            good_reason = GoodReason(ground, evidence, support)
-        elif evidence or support_text:
+            good_reason = GoodReason(ground, evidence.strip(), support)
+        elif evidence.strip() or support_text:
             return None
         return Contract(
             reference,
@@ -222,7 +242,7 @@ class RowReader:
             int(raw_value),
             event,
             event_date,
-            criteria,
+            dict(zip(self.criteria_ids, flags, strict=True)),
             good_reason,
         )
 
@@ -276,8 +296,16 @@ class RowReader:
         relevant = boolean("relevant_contract", index["relevant_contract"])
         raw_value = cells[index["value_gbp"]].strip()
         value = 0
-        if raw_value.isascii() and raw_value.isdigit():
+        if raw_value.isascii() and raw_value.isdigit() and len(raw_value) <= MAX_DIGITS:
             value = int(raw_value)
+        elif raw_value.isascii() and raw_value.isdigit():
+            self.error(
+                errors,
+                row,
+                index["value_gbp"],
+                f"'value_gbp' has {len(raw_value):,} digits; no contract is worth that much",
+                "check the cell",
+            )
         else:
             self.error(
                 errors,
@@ -399,6 +427,10 @@ class Record(NamedTuple):
     row: int
     contract: Contract | None
     errors: list[Diagnostic]
+    reference: str = ""
+    """The reference cell of a row that is not valid, when there is one, to find the row by."""
+    encoded: tuple[str, _Encoded] | None = None
+    """The result row already made by the shortcut (see `_Shortcut`), with contract None."""
 
 
 def read_header(reader, engine: Engine, display: str) -> list[str]:
@@ -418,16 +450,26 @@ def read_header(reader, engine: Engine, display: str) -> list[str]:
     return header
 
 
-def read_records(engine: Engine, stream: TextIO, display: str, header: list[str] | None = None, lines_before: int = 0) -> Iterator[Record]:
+def read_records(
+    engine: Engine,
+    stream: TextIO,
+    display: str,
+    header: list[str] | None = None,
+    lines_before: int = 0,
+    results: ResultWriter | None = None,
+) -> Iterator[Record]:
     """Yield each record of a register, validated.
 
     With `header`, `stream` is a later part of the file that starts after `lines_before` lines.
+    With `results`, a row like one seen before comes with its result row already made.
     """
     reader = csv.reader(stream, strict=True)
     if header is None:
         header = read_header(reader, engine, display)
     rows = RowReader(engine, header, display)
     quick, read = rows.quick, rows.read
+    shortcut = _Shortcut(rows, results).line if results is not None else None
+    reference_at = rows.index["reference"]
     no_errors: list[Diagnostic] = []
     while True:
         start = lines_before + reader.line_num + 1
@@ -442,7 +484,8 @@ def read_records(engine: Engine, stream: TextIO, display: str, header: list[str]
             continue
         if not cells or (len(cells) == 1 and not cells[0].strip()):
             continue
-        if not "".join(cells).isascii():
+        text = "".join(cells)
+        if not text.isascii():
             bad = _undecodable(cells)
             if bad is not None:
                 yield Record(
@@ -451,21 +494,54 @@ def read_records(engine: Engine, stream: TextIO, display: str, header: list[str]
                     [Diagnostic(Location(display, start, bad + 1), "the cell is not valid UTF-8 text", "save the file as UTF-8")],
                 )
                 continue
+        if not text.isprintable():  # a quick test; the precise one follows only when it fails
+            bad = _control(cells)
+            if bad is not None:
+                position, char = bad
+                yield Record(
+                    start,
+                    None,
+                    [
+                        Diagnostic(
+                            Location(display, start, position + 1),
+                            f"the cell holds the control character U+{ord(char):04X}",
+                            "delete it; save the register as plain UTF-8 text",
+                        )
+                    ],
+                )
+                continue
+        if shortcut is not None:
+            done = shortcut(cells)
+            if done is not None:
+                yield Record(start, None, no_errors, "", done)
+                continue
         contract = quick(cells)
         if contract is not None:
             yield Record(start, contract, no_errors)
         else:
             contract, errors = read(cells, start)
-            yield Record(start, contract, errors)
+            yield Record(start, contract, errors, cells[reference_at].strip() if contract is None and len(cells) > reference_at else "")
 
 
 def read_register(engine: Engine, stream: TextIO, display: str) -> Iterator[RowResult]:
     """Yield one RowResult per record, assessing each valid contract (the plain, uncached path)."""
     for record in read_records(engine, stream, display):
         if record.contract is None:
-            yield RowResult(record.row, errors=record.errors)
+            yield RowResult(record.row, errors=record.errors, reference=record.reference)
         else:
             yield RowResult(record.row, record.contract, engine.assess(record.contract))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters other than tab and line breaks (which a quoted cell may hold): NUL, escape sequences and the like."""
+
+
+def _control(cells: list[str]) -> tuple[int, str] | None:
+    for position, cell in enumerate(cells):
+        found = _CONTROL.search(cell)
+        if found:
+            return position, found.group()
+    return None
 
 
 def _undecodable(cells: list[str]) -> int | None:
@@ -494,7 +570,7 @@ def result_row(result: RowResult, version: str) -> list:
     """The result columns of one record, as values for csv.writer."""
     a = result.assessment
     if a is None:
-        reference = result.contract.reference if result.contract else ""
+        reference = inert(result.contract.reference if result.contract else result.reference)
         errors = REASON_SEPARATOR.join(
             f"{d.location.line}:{d.location.column}: {d.message}" + (f" ({d.hint})" if d.hint else "") for d in result.errors
         )
@@ -502,7 +578,7 @@ def result_row(result: RowResult, version: str) -> list:
     t = a.threshold
     return [
         result.row,
-        a.reference,
+        inert(a.reference),
         a.outcome,
         ";".join(a.decided_by),
         ";".join(a.exemptions),
@@ -514,6 +590,15 @@ def result_row(result: RowResult, version: str) -> list:
         a.guidance_version,
         "",
     ]
+
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP, CSV injection)."""
+
+
+def inert(text: str) -> str:
+    """A cell copied from the input that a spreadsheet will show as text, never run as a formula."""
+    return "'" + text if text[:1] in FORMULA_TRIGGERS else text
 
 
 _NEEDS_QUOTES = re.compile(r'[",\r\n]')
@@ -560,16 +645,22 @@ class ResultWriter:
             if len(self._cache) >= CACHE_LIMIT:
                 self._cache.clear()
             encoded = self._cache[key] = self._encode(contract, threshold)
+        return self.line(contract.reference, contract.value_gbp, encoded), encoded
+
+    @staticmethod
+    def line(reference: str, value: int, encoded: _Encoded) -> str:
+        """A result row (after its row number) from its shared encoding, the reference and the value."""
         reasons = encoded.reasons
-        reasons = reasons[0] if len(reasons) == 1 else money(contract.value_gbp).join(reasons)
-        reference = contract.reference
+        reasons = reasons[0] if len(reasons) == 1 else money(value).join(reasons)
+        if reference[:1] in FORMULA_TRIGGERS:
+            reference = inert(reference)
         if _NEEDS_QUOTES.search(reference):
             reference = _cell(reference)
-        return f'{reference},{encoded.head}"{reasons}"{encoded.tail}', encoded
+        return f'{reference},{encoded.head}"{reasons}"{encoded.tail}'
 
     def _encode(self, contract: Contract, threshold: ThresholdApplied) -> _Encoded:
         engine = self.engine
-        a = engine.assess(contract)
+        a = engine.assess(contract, value_words=_VALUE)
         t = a.threshold
         cells = (
             a.outcome,
@@ -580,12 +671,7 @@ class ResultWriter:
             t.authority_type,
             t.in_force_from.isoformat(),
         )
-        texts = []
-        for reason in a.reasons:
-            if engine.value_dependent(reason):
-                exemption = reason.key.partition(".")[2]
-                reason = engine.exemption(exemption, contract, threshold, reason.step, value_words=_VALUE)[1][0]
-            texts.append(reason.cited())
+        texts = [reason.cited() for reason in a.reasons]
         reasons = REASON_SEPARATOR.join(texts).replace('"', '""')
         return _Encoded(
             a.outcome,
@@ -598,6 +684,96 @@ class ResultWriter:
 
 PARALLEL_MIN_BYTES = 4_000_000
 """A register at least this large is split in two and assessed on two cores."""
+
+
+class _Profile(NamedTuple):
+    contract: Contract
+    """The first contract seen with these cells."""
+    amount: int
+    """The threshold that applies to it."""
+    encoded: dict[int, _Encoded]
+    """Its shared encoding for a value below (-1), equal to (0) and above (1) the threshold."""
+
+
+class _Shortcut:
+    """Result rows for rows whose deciding cells were seen before, without reading them again.
+
+    The deciding cells (types, flags, event, ground and support measures as written,
+    whether there is evidence, and the threshold in force on the date) are its key; a
+    row whose key matches an earlier plainly valid row's (`RowReader.quick`) is read the
+    same way, so only its own cells (reference, title, names, value) are checked, as
+    `quick` checks them. Anything else returns None and takes the ordinary path.
+    """
+
+    def __init__(self, rows: RowReader, results: ResultWriter):
+        self.rows = rows
+        self.results = results
+        index = rows.index
+        self._own = operator.itemgetter(*(index[name] for name in ("reference", "title", "authority_name", "provider_name", "value_gbp")))
+        deciding = [index[name] for name in ("authority_type", "provider_type", "relevant_contract", "event")]
+        deciding += [column for _, column in rows.criteria]
+        ground_at, evidence_at, support_at = rows.good_reason
+        deciding += [column for column in (ground_at, support_at) if column is not None]
+        self._deciding = operator.itemgetter(*deciding)
+        self._evidence_at = evidence_at
+        self._when = operator.itemgetter(index["authority_type"], index["event_date"])
+        self._periods: dict[tuple[str, str], datetime.date | None] = {}
+        self._cache: dict[tuple, _Profile] = {}
+
+    def _period(self, authority_type: str, raw_date: str) -> datetime.date | None:
+        """The date the threshold in force on `raw_date` took effect; None if `quick` would refuse the date."""
+        if authority_type not in self.rows.authority_types:
+            return None
+        on = _parse_date(raw_date)
+        if on is None:
+            return None
+        threshold = self.rows.engine.threshold_for(authority_type, on)
+        return None if threshold is None else threshold.in_force_from
+
+    def line(self, cells: list[str]) -> tuple[str, _Encoded] | None:
+        if len(cells) != self.rows.width:
+            return None
+        # The date matters only through the threshold in force on it.
+        when = self._when(cells)
+        period = self._periods.get(when, False)
+        if period is False:
+            if len(self._periods) >= CACHE_LIMIT:
+                self._periods.clear()
+            period = self._periods[when] = self._period(*when)
+        if period is None:
+            return None
+        key = (self._deciding(cells), period, self._evidence_at is not None and not cells[self._evidence_at].strip())
+        profile = self._cache.get(key)
+        if profile is None:
+            contract = self.rows.quick(cells)
+            if contract is None:
+                return None
+            threshold = self.rows.engine.threshold_for(contract.authority_type, contract.event_date)
+            if len(self._cache) >= CACHE_LIMIT:
+                self._cache.clear()
+            profile = self._cache[key] = _Profile(contract, threshold.amount, {})
+        reference, title, authority_name, provider_name, raw_value = self._own(cells)
+        # The checks `quick` makes of these cells.
+        if not (reference and title and authority_name and provider_name):
+            return None
+        if reference.strip() is not reference or title.strip() is not title:
+            return None
+        if authority_name.strip() is not authority_name or provider_name.strip() is not provider_name:
+            return None
+        if not raw_value.isdigit() or not raw_value.isascii() or len(raw_value) > MAX_DIGITS:
+            return None
+        value = int(raw_value)
+        amount = profile.amount
+        side = (value > amount) - (value < amount)
+        encoded = profile.encoded.get(side)
+        if encoded is None:
+            contract = profile.contract._replace(
+                reference=reference, title=title, authority_name=authority_name, provider_name=provider_name, value_gbp=value
+            )
+            line, encoded = self.results.encode(contract)
+            profile.encoded[side] = encoded
+            return line, encoded
+        return self.results.line(reference, value, encoded), encoded
 
 
 def assess_register(
@@ -615,6 +791,8 @@ def assess_register(
     joined in order, so the output is the same as one pass would give.
     """
     try:
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "it is a folder, not a file")
         size = path.stat().st_size
         split = None
         if parallel or (parallel is None and size >= PARALLEL_MIN_BYTES and (os.cpu_count() or 1) >= 2):
@@ -651,8 +829,7 @@ def assess_register(
                 second = _assess_stream(engine, stream, display, out, on_error, header, lines_before, write_header=False)
         else:
             if out is not None:
-                with open(part, encoding="utf-8", newline="") as stream:
-                    shutil.copyfileobj(stream, out, 1 << 20)
+                _append_file(out, part)
             if on_error is not None:
                 for diagnostic in second.errors:
                     on_error(diagnostic)
@@ -663,6 +840,18 @@ def assess_register(
         if part is not None:
             Path(part).unlink(missing_ok=True)
     return summary.merge(second)
+
+
+def _append_file(out: TextIO, part: str) -> None:
+    """Append a UTF-8 file to `out`, as bytes when `out` is a file (no decoding and encoding again)."""
+    binary = getattr(out, "buffer", None)
+    if binary is not None:
+        out.flush()
+        with open(part, "rb") as stream:
+            shutil.copyfileobj(stream, binary, 1 << 20)
+    else:
+        with open(part, encoding="utf-8", newline="") as stream:
+            shutil.copyfileobj(stream, out, 1 << 20)
 
 
 def _assess_second_part(
@@ -676,7 +865,7 @@ def _assess_second_part(
                 with open(part, "w", encoding="utf-8", newline="") as out:
                     summary = _assess_stream(engine, stream, display, out, None, header, lines_before, write_header=False)
         send.send(summary)
-    except BaseException:  # noqa: BLE001 - the parent redoes this part and reports any error itself
+    except BaseException:  # the parent redoes this part and reports any error itself
         send.send(None)
     finally:
         send.close()
@@ -703,13 +892,16 @@ def _assess_stream(
     writer = csv.writer(out, lineterminator="\n") if out is not None else None
     if writer is not None and write_header:
         writer.writerow(RESULT_COLUMNS)
-    encode = ResultWriter(engine).encode
+    results = ResultWriter(engine)
+    encode = results.encode
     version = engine.version
     lines: list[str] = []
     rows = invalid = 0
-    for row, contract, row_errors in read_records(engine, stream, display, header, lines_before):
+    for row, contract, row_errors, reference, done in read_records(engine, stream, display, header, lines_before, results):
         rows += 1
-        if contract is None:
+        if done is not None:
+            line, encoded = done
+        elif contract is None:
             invalid += 1
             errors.extend(row_errors)
             if on_error is not None:
@@ -718,9 +910,10 @@ def _assess_stream(
             if writer is not None:
                 out.writelines(lines)
                 lines.clear()
-                writer.writerow(result_row(RowResult(row, errors=row_errors), version))
+                writer.writerow(result_row(RowResult(row, errors=row_errors, reference=reference), version))
             continue
-        line, encoded = encode(contract)
+        else:
+            line, encoded = encode(contract)
         outcomes[encoded.outcome] += 1
         if encoded.decided is not None:
             exempt_by[encoded.decided] += 1
@@ -739,8 +932,9 @@ class _Window(io.RawIOBase):
     """Bytes [start, end) of a file, as a stream."""
 
     def __init__(self, path: Path, start: int, end: int | None):
-        self._file = open(path, "rb")  # noqa: SIM115 - closed by close()
-        self._file.seek(start)
+        self._file = open(path, "rb")  # closed by close()
+        if start:  # a pipe (--register /dev/stdin) cannot seek, and is only ever read from its start
+            self._file.seek(start)
         self._left = None if end is None else end - start
 
     def readable(self) -> bool:

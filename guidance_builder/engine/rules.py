@@ -34,9 +34,11 @@ class Reason:
     exemptions that apply but that the procedure did not reach."""
 
     def cited(self) -> str:
+        """The sentence with its citation before the full stop: '... for local authorities (paragraph 5.4, #exemption-below-threshold).'"""
         if not self.label:
             return self.text
-        return f"{self.text} ({self.label}, #{self.anchor})"
+        body = self.text[:-1] if self.text.endswith(".") else self.text
+        return f"{body} ({self.label}, #{self.anchor})."
 
     def as_json(self) -> dict:
         return {"text": self.text, "paragraph": self.label, "anchor": self.anchor, "cites": self.key, "step": self.step}
@@ -100,12 +102,12 @@ class Engine:
     def __init__(self, book: Rulebook, anchors: AnchorIndex):
         self.book = book
         self.version = book.meta.version
-        self._anchors = anchors
+        self.anchors = anchors
         procedure = book.procedure
         self.start = procedure.start
         self.steps = {s.id: s for s in procedure.steps}
         self.outcome_names = {o.id: o.name for o in procedure.outcomes}
-        self._outcome_reasons = {
+        self.outcome_reasons = {
             o.id: self._reason(
                 TEMPLATES["outcome"].format(outcome=o.name, description=plain_text(book, anchors, o.description)), f"outcome.{o.id}"
             )
@@ -131,14 +133,17 @@ class Engine:
                 [v.from_ for v in values],
                 [ThresholdApplied(v.amount, kind.id, v.from_, v.reference) for v in values],
             )
-        # Reasons that do not depend on the contract's values are made once.
+        # Reasons that do not depend on the contract's values are made once, and so are the
+        # answers to questions that depend on only a few facts (see `_memo_key`).
         self._fixed: dict[tuple[str, str], Reason] = {}
+        self._memo: dict[tuple, tuple[bool, tuple[Reason, ...]]] = {}
+        self._step_memo: dict[tuple, tuple[bool, tuple[Reason, ...]]] = {}
 
     # Citations -----------------------------------------------------------------
 
     def cite(self, key: str) -> tuple[str, str]:
         """(label, html id) of an anchor key; an item the guidance does not number cites nothing."""
-        anchor = self._anchors.get(key)
+        anchor = self.anchors.get(key)
         return (anchor.label, anchor.html_id) if anchor else ("", "")
 
     def _reason(self, text: str, key: str, step: str | None = None) -> Reason:
@@ -167,7 +172,7 @@ class Engine:
 
     def exemption(
         self, exemption_id: str, contract: Contract, threshold: ThresholdApplied, step: str | None = None, value_words: str | None = None
-    ) -> tuple[bool, list[Reason]]:
+    ) -> tuple[bool, tuple[Reason, ...]]:
         """Whether one exemption applies, with the reasons for the answer.
 
         `value_words` stands in for the contract value's words in a reason that quotes it
@@ -175,10 +180,33 @@ class Engine:
         """
         rule = self.rules[exemption_id]
         kind = rule.kind
+        if kind != "below_threshold":
+            memo_key = (exemption_id, step, self._memo_key(kind, contract))
+            found = self._memo.get(memo_key)
+            if found is None:
+                found = self._memo[memo_key] = self._decide(exemption_id, rule, contract, threshold, step, value_words)
+            return found
+        return self._decide(exemption_id, rule, contract, threshold, step, value_words)
+
+    def _memo_key(self, kind: str, contract: Contract) -> object:
+        """The only facts an exemption of this kind reads (its answer is remembered by them)."""
+        if kind == "not_relevant_contract":
+            return contract.relevant_contract
+        if kind == "between_parties":
+            return (contract.authority_type, contract.provider_type)
+        given = contract.good_reason
+        if given is None:
+            return None
+        return (given.ground, bool(given.evidence.strip()), frozenset(given.support_considered))
+
+    def _decide(
+        self, exemption_id: str, rule, contract: Contract, threshold: ThresholdApplied, step: str | None, value_words: str | None
+    ) -> tuple[bool, tuple[Reason, ...]]:
+        kind = rule.kind
         key = f"exemption.{exemption_id}"
         if kind == "not_relevant_contract":
             applies = not contract.relevant_contract
-            return applies, [self._fixed_reason("not_relevant_applies" if applies else "not_relevant_not", key, step)]
+            return applies, (self._fixed_reason("not_relevant_applies" if applies else "not_relevant_not", key, step),)
         if kind == "below_threshold":
             value, amount = contract.value_gbp, threshold.amount
             applies = value < amount
@@ -191,20 +219,20 @@ class Engine:
                     "authority_type": self.authority_phrase[threshold.authority_type],
                 }
             )
-            return applies, [Reason(text, key, *self.cite(key), step)]
+            return applies, (Reason(text, key, *self.cite(key), step),)
         if kind == "between_parties":
             a, p = contract.authority_type, contract.provider_type
             applies = (a in rule.one_party and p in rule.other_party) or (p in rule.one_party and a in rule.other_party)
             words = {"authority": PARTY_LABELS[a], "provider": PARTY_LABELS[p]}
-            return applies, [self._fixed_reason("parties_applies" if applies else "parties_not", key, step, **words)]
+            return applies, (self._fixed_reason("parties_applies" if applies else "parties_not", key, step, **words),)
         if kind == "good_reason":
             return self._good_reason(key, contract, step)
         raise ValueError(f"unknown exemption rule kind {kind!r}")  # the content model allows no other
 
-    def _good_reason(self, key: str, contract: Contract, step: str | None) -> tuple[bool, list[Reason]]:
+    def _good_reason(self, key: str, contract: Contract, step: str | None) -> tuple[bool, tuple[Reason, ...]]:
         given = contract.good_reason
         if given is None:
-            return False, [self._fixed_reason("reason_none", key, step)]
+            return False, (self._fixed_reason("reason_none", key, step),)
         ground = self._grounds[given.ground]
         ground_key = f"ground.{ground.id}"
         words = {"ground": self.ground_phrase[ground.id]}
@@ -221,19 +249,14 @@ class Engine:
                 reasons.extend(self._fixed_reason("support_missing", f"support.{s}", step, support=self.support_phrase[s]) for s in missing)
         if has_evidence and not missing:
             template = "reason_met_support" if ground.requires_support_considered else "reason_met"
-            return True, [self._fixed_reason(template, ground_key, step, **words)]
-        return False, reasons
-
-    def value_dependent(self, reason: Reason) -> bool:
-        """Whether a reason's words depend on the exact contract value, not only on the decision key."""
-        kind, _, item = reason.key.partition(".")
-        return kind == "exemption" and self.rules[item].kind == "below_threshold"
+            return True, (self._fixed_reason(template, ground_key, step, **words),)
+        return False, tuple(reasons)
 
     def decision_key(self, contract: Contract, threshold: ThresholdApplied) -> tuple:
         """Everything `assess` reads from a contract, except its names and its exact value.
 
-        Two contracts with the same key get the same assessment but for the reasons
-        `value_dependent` marks (which quote the value); a register reuses assessments by it.
+        Two contracts with the same key get the same assessment but for the words that
+        quote the value (see `assess(value_words=...)`); a register reuses assessments by it.
         Only how the value compares with the threshold decides anything.
         """
         value, amount = contract.value_gbp, threshold.amount
@@ -255,7 +278,12 @@ class Engine:
 
     # The procedure ---------------------------------------------------------------
 
-    def assess(self, contract: Contract) -> Assessment:
+    def assess(self, contract: Contract, value_words: str | None = None) -> Assessment:
+        """The outcome for one contract, with every exemption that applies and the reasons.
+
+        `value_words`, if given, stands in for the contract value's words in the reasons
+        (a register encodes one assessment for many contracts and fills each value in).
+        """
         threshold = self.threshold_for(contract.authority_type, contract.event_date)
         if threshold is None:
             raise NoThreshold(
@@ -270,31 +298,14 @@ class Engine:
             step = self.steps[step_id]
             path.append(step_id)
             asks = step.asks
-            hit = False
-            if asks.triggers:
-                if contract.event in asks.triggers:
-                    hit = True
-                    reasons.append(
-                        self._fixed_reason("trigger_met", f"trigger.{contract.event}", step_id, event=self.trigger_phrase[contract.event])
-                    )
-                else:
-                    events = join_words([self.trigger_phrase[t] for t in asks.triggers], "or")
-                    reasons.append(self._fixed_reason("trigger_none", f"step.{step_id}", step_id, events=events))
-            if asks.criteria:
-                flags = contract.criteria
-                met = [c for c in asks.criteria if flags[c]]
-                if met:
-                    hit = True
-                    reasons.extend(
-                        self._fixed_reason("criterion_met", f"criterion.{c}", step_id, criterion=self.criterion_phrase[c]) for c in met
-                    )
-                else:
-                    reasons.extend(
-                        self._fixed_reason("criterion_not_met", f"criterion.{c}", step_id, criterion=self.criterion_phrase[c])
-                        for c in asks.criteria
-                    )
+            memo_key = (step_id, contract.event if asks.triggers else None, tuple(map(contract.criteria.__getitem__, asks.criteria)))
+            found = self._step_memo.get(memo_key)
+            if found is None:
+                found = self._step_memo[memo_key] = self._triggers_and_criteria(step_id, asks, contract)
+            hit, why = found
+            reasons.extend(why)
             for exemption_id in asks.exemptions:
-                applies, why = self.exemption(exemption_id, contract, threshold, step_id)
+                applies, why = self.exemption(exemption_id, contract, threshold, step_id, value_words)
                 decided[exemption_id] = applies
                 hit = hit or applies
                 reasons.extend(why)
@@ -308,12 +319,12 @@ class Engine:
         for exemption_id in self.exemption_ids:
             applies = decided.get(exemption_id)
             if applies is None:
-                applies, why = self.exemption(exemption_id, contract, threshold)
+                applies, why = self.exemption(exemption_id, contract, threshold, None, value_words)
                 if applies:
                     reasons.extend(why)
             if applies:
                 exemptions.append(exemption_id)
-        reasons.append(self._outcome_reasons[outcome])
+        reasons.append(self.outcome_reasons[outcome])
         flags = contract.criteria
         return Assessment(
             reference=contract.reference,
@@ -328,3 +339,31 @@ class Engine:
             path=path,
             guidance_version=self.version,
         )
+
+    def _triggers_and_criteria(self, step_id: str, asks, contract: Contract) -> tuple[bool, tuple[Reason, ...]]:
+        """A step's answer about triggers (the event is one of them) and criteria (any is met)."""
+        hit = False
+        reasons: list[Reason] = []
+        if asks.triggers:
+            if contract.event in asks.triggers:
+                hit = True
+                reasons.append(
+                    self._fixed_reason("trigger_met", f"trigger.{contract.event}", step_id, event=self.trigger_phrase[contract.event])
+                )
+            else:
+                events = join_words([self.trigger_phrase[t] for t in asks.triggers], "or")
+                reasons.append(self._fixed_reason("trigger_none", f"step.{step_id}", step_id, events=events))
+        if asks.criteria:
+            flags = contract.criteria
+            met = [c for c in asks.criteria if flags[c]]
+            if met:
+                hit = True
+                reasons.extend(
+                    self._fixed_reason("criterion_met", f"criterion.{c}", step_id, criterion=self.criterion_phrase[c]) for c in met
+                )
+            else:
+                reasons.extend(
+                    self._fixed_reason("criterion_not_met", f"criterion.{c}", step_id, criterion=self.criterion_phrase[c])
+                    for c in asks.criteria
+                )
+        return hit, tuple(reasons)

@@ -17,8 +17,8 @@ from guidance_builder.engine.contract import NO_EVENT, PROVIDER_TYPES
 from guidance_builder.engine.rules import Engine
 from guidance_builder.engine.text import plain_text
 
-SCHEMA_ID = "https://guidance-builder.example/schemas/contract.schema.json"
-"""The published schema's id; schemas/contract.schema.json holds the bundled content's version."""
+SCHEMA_ID = "https://guidance-builder.example/schemas/assess-input.schema.json"
+"""The published schema's id; schemas/assess-input.schema.json holds the bundled content's version."""
 
 STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
 Text = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
@@ -32,7 +32,10 @@ def _one_of(values: list[str] | tuple[str, ...]) -> Any:
 def contract_model(engine: Engine) -> type[BaseModel]:
     """The pydantic model of one contract for this rulebook."""
     book = engine.book
-    text = lambda value: plain_text(book, engine._anchors, value)  # noqa: E731
+
+    def text(value: str) -> str:
+        return plain_text(book, engine.anchors, value)
+
     authority = create_model(
         "Authority",
         __config__=STRICT,

@@ -146,12 +146,20 @@ def parse_yaml(text: str, path: Path, display: str, diagnostics: Diagnostics) ->
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = (error.problem or str(error)).strip()
-        context = f" {error.context}" if error.context else ""
+        problem = " ".join((error.problem or str(error)).split())
+        context = f" {' '.join(error.context.split())}" if error.context else ""
         diagnostics.error(Location(display, line, column), f"YAML syntax error: {problem}{context}", _syntax_hint(problem))
         return None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        character = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "?")
+        diagnostics.error(Location(display, line), f"character U+{character:04X} is not allowed in YAML", "delete it")
+        return None
     except yaml.YAMLError as error:
-        diagnostics.error(Location(display, 1, 1), f"YAML error: {error}", "check the file is valid YAML")
+        diagnostics.error(Location(display, 1, 1), f"YAML error: {' '.join(str(error).split())}", "check the file is valid YAML")
+        return None
+    except UnicodeEncodeError as error:  # a lone surrogate: text that never came from a UTF-8 file
+        diagnostics.error(Location(display, text.count("\n", 0, error.start) + 1), "text is not valid UTF-8", "save it as UTF-8")
         return None
     if root is None:
         doc.data = {}

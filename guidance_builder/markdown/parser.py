@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -44,6 +45,7 @@ def _inspecting_markdown() -> MarkdownIt:
     md.enable("table")
     md.validateLink = lambda url: True
     md.use(helpers_plugin)
+    md.core.ruler.disable("text_join")  # keep escaped characters (\\<) apart from plain text
     return md
 
 
@@ -53,6 +55,9 @@ class UnsafeMarkup:
     """1 for the first line of the text."""
     message: str
     hint: str
+
+
+_LOOSE_TAG = re.compile(r"<[A-Za-z!?/]")
 
 
 def _shorten(text: str, limit: int = 60) -> str:
@@ -75,6 +80,9 @@ def unsafe_markup(text: str) -> list[UnsafeMarkup]:
                 line += 1
             elif child.type == "html_inline":
                 found.append(UnsafeMarkup(line, f"raw HTML is not allowed: '{_shorten(child.content)}'", html_hint))
+            elif child.type == "text" and (loose := _LOOSE_TAG.search(child.content)):
+                # Not a tag to CommonMark, but a browser would read one: <svg onload=alert('x')>
+                found.append(UnsafeMarkup(line, f"raw HTML is not allowed: '{_shorten(child.content[loose.start() :])}'", html_hint))
             elif child.type == "image":
                 found.append(
                     UnsafeMarkup(

@@ -79,7 +79,7 @@ class GuidanceRenderer:
         anchor = self.document.anchors.get(key) if key else None
         if anchor is None:
             return escape(text)
-        return Markup(f'<a href="#{escape(html_id(anchor.key))}">{escape(text)}</a> ({escape(anchor.label)})')
+        return Markup(f'<a class="govuk-link" href="#{escape(html_id(anchor.key))}">{escape(text)}</a> ({escape(anchor.label)})')
 
     def _helper(self, kind: str, arg: str, display: str | None = None) -> Markup:
         context = self.prose.context
@@ -101,7 +101,11 @@ class GuidanceRenderer:
             for item_id in getattr(step.asks, kind):
                 anchor = self.document.anchors.get(f"{ref_kind}.{item_id}")
                 if anchor is not None:
-                    parts.append(Markup(f'<a href="#{escape(html_id(anchor.key))}">{escape(anchor.name)}</a> ({escape(anchor.label)})'))
+                    parts.append(
+                        Markup(
+                            f'<a class="govuk-link" href="#{escape(html_id(anchor.key))}">{escape(anchor.name)}</a> ({escape(anchor.label)})'
+                        )
+                    )
         if not parts:
             return Markup("")
         if len(parts) == 1:
@@ -112,10 +116,14 @@ class GuidanceRenderer:
         if branch.next:
             anchor = self.document.anchors.get(f"step.{branch.next}")
             return Markup("go to ") + (
-                Markup(f'<a href="#{escape(html_id(anchor.key))}">{escape(anchor.label)}</a>') if anchor else escape(branch.next)
+                Markup(f'<a class="govuk-link" href="#{escape(html_id(anchor.key))}">{escape(anchor.label)}</a>')
+                if anchor
+                else escape(branch.next)
             )
         anchor = self.document.anchors.get(f"outcome.{branch.outcome}")
         name = next(o.name for o in self.book.procedure.outcomes if o.id == branch.outcome)
         if anchor is None:
             return Markup("the outcome is ") + escape(name)
-        return Markup(f'the outcome is <a href="#{escape(html_id(anchor.key))}">{escape(name)}</a> ({escape(anchor.label)})')
+        return Markup(
+            f'the outcome is <a class="govuk-link" href="#{escape(html_id(anchor.key))}">{escape(name)}</a> ({escape(anchor.label)})'
+        )

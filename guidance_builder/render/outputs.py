@@ -13,6 +13,9 @@ from guidance_builder.pipeline import RenderContext
 from guidance_builder.render.addresses import ASSET_PREFIX
 from guidance_builder.render.rules_json import render_rules_json
 
+FRONTEND_FILES = ("govuk-frontend.css", "govuk-frontend.min.js")
+"""GOV.UK Frontend's styles (compiled with the system font stack) and script, from scripts/setup."""
+
 
 def guidance_outputs(context: RenderContext) -> dict[str, bytes]:
     files = {f"{context.version}/guidance.html": context.guidance.page(print_mode=False, asset_base=WEB_ASSETS).encode()}
@@ -28,16 +31,19 @@ def rules_outputs(context: RenderContext) -> dict[str, bytes]:
 
 
 def asset_outputs(context: RenderContext) -> dict[str, bytes]:
-    """The stylesheets every edition's pages share (print-only ones stay with the PDFs)."""
+    """The stylesheets and script every edition's pages share (print-only ones stay with the PDFs)."""
     project = context.edition.project
     files = {f"assets/{path.name}": path.read_bytes() for path in sorted(project.assets.glob("*.css")) if "print" not in path.name}
-    frontend = project.frontend / "govuk-frontend.css"
-    if not frontend.is_file():
-        where = Location(project.display(frontend))
-        raise ContentError(
-            [Diagnostic(where, "the GOV.UK Frontend styles have not been compiled", "run scripts/setup, which installs and compiles them")]
-        )
-    files["assets/govuk-frontend.css"] = frontend.read_bytes()
+    if (project.assets / "init.js").is_file():
+        files["assets/init.js"] = (project.assets / "init.js").read_bytes()
+    for name in FRONTEND_FILES:
+        frontend = project.frontend / name
+        if not frontend.is_file():
+            where = Location(project.display(frontend))
+            raise ContentError(
+                [Diagnostic(where, "GOV.UK Frontend has not been set up", "run scripts/setup, which installs it and compiles its styles")]
+            )
+        files[f"assets/{name}"] = frontend.read_bytes()
     return files
 
 

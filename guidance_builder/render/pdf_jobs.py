@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import version as package_version
@@ -75,6 +76,19 @@ def _render(job: PdfJob, assets: Path) -> tuple[bytes | None, list[str]]:
     return result.data, result.problems
 
 
+def _die_with_parent(parent: int) -> None:
+    """Make a worker end with the build, even one killed outright (SIGKILL), instead of
+    waiting for work forever: on Linux the kernel kills it when its parent dies."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: nothing to do
+        return
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
 def _warm() -> None:
     """Import WeasyPrint in a worker while the main process is still checking the content."""
     import weasyprint  # noqa: F401
@@ -98,7 +112,7 @@ class PdfRenderer:
 
     def start(self) -> PdfRenderer:
         if self.workers > 1 and self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.workers)
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_die_with_parent, initargs=(os.getpid(),))
             for _ in range(self.workers):
                 self.pool.submit(_warm)
         return self

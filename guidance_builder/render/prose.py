@@ -43,6 +43,21 @@ class ProseRenderer:
         return Markup(self.md.renderer.render(parse_inline(text), self.md.options, env))
 
 
+# The GOV.UK Design System's classes for what Markdown writes (the PDF's print.css styles
+# the elements themselves, so the same HTML serves both).
+HEADING_CLASSES = {3: "govuk-heading-m", 4: "govuk-heading-s"}
+TAG_CLASSES = {
+    "bullet_list_open": ("ul", "govuk-list govuk-list--bullet"),
+    "ordered_list_open": ("ol", "govuk-list govuk-list--number"),
+    "thead_open": ("thead", "govuk-table__head"),
+    "tbody_open": ("tbody", "govuk-table__body"),
+    "tr_open": ("tr", "govuk-table__row"),
+    "th_open": ("th", "govuk-table__header"),
+    "td_open": ("td", "govuk-table__cell"),
+    "link_open": ("a", "govuk-link"),
+}
+
+
 def _install_rules(md) -> None:
     md.add_render_rule("gb_helper", _render_helper)
     md.add_render_rule("gb_insert", _render_insert)
@@ -50,21 +65,33 @@ def _install_rules(md) -> None:
     md.add_render_rule("heading_open", _render_heading_open)
     md.add_render_rule("heading_close", _render_heading_close)
     md.add_render_rule("table_open", _render_table_open)
+    for token_type in TAG_CLASSES:
+        md.add_render_rule(token_type, _render_with_class)
+
+
+def _render_with_class(self, tokens: list[Token], idx: int, options, env) -> str:
+    token = tokens[idx]
+    _, css = TAG_CLASSES[token.type]
+    if token.type == "th_open":
+        token.attrSet("scope", "col")
+    token.attrJoin("class", css)
+    return self.renderToken(tokens, idx, options, env)
 
 
 def _render_paragraph_open(self, tokens: list[Token], idx: int, options, env) -> str:
     token = tokens[idx]
     meta = token.meta or {}
     if "number" not in meta:
-        return "<p>"
-    classes = "para duty" if meta.get("duty") else "para"
+        return '<p class="govuk-body">'
+    classes = "govuk-body para duty" if meta.get("duty") else "govuk-body para"
     return f'<p class="{classes}" id="{escape(html_id(meta["key"]))}"><span class="para-num">{escape(meta["number"])}</span> '
 
 
 def _render_heading_open(self, tokens, idx, options, env) -> str:
     # Section titles are h2, so headings written in a section start at h3.
     level = min(int(tokens[idx].tag[1]) + 1, 6)
-    return f"<h{level}>"
+    css = HEADING_CLASSES.get(level)
+    return f'<h{level} class="{css}">' if css else f"<h{level}>"
 
 
 def _render_heading_close(self, tokens, idx, options, env) -> str:
@@ -73,7 +100,7 @@ def _render_heading_close(self, tokens, idx, options, env) -> str:
 
 
 def _render_table_open(self, tokens, idx, options, env) -> str:
-    return '<table class="prose-table">\n'
+    return '<table class="govuk-table prose-table">\n'
 
 
 def _render_insert(self, tokens, idx, options, env) -> str:
@@ -88,8 +115,7 @@ def _render_helper(self, tokens, idx, options, env) -> str:
 
 
 def _link(key: str, text: Any, css: str = "") -> Markup:
-    attribute = f' class="{css}"' if css else ""
-    return Markup(f'<a href="#{escape(html_id(key))}"{attribute}>{escape(text)}</a>')
+    return Markup(f'<a href="#{escape(html_id(key))}" class="{" ".join(("govuk-link", css)).strip()}">{escape(text)}</a>')
 
 
 def render_helper(context: ProseContext, meta: dict) -> Markup:

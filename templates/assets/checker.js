@@ -197,7 +197,7 @@
     var id = fieldId(name);
     var children = [el("legend", { id: id + "-legend" }, [legend])];
     if (hint) { children.push(el("p", { class: "hint", id: id + "-hint" }, [hint])); }
-    if (cite) { children.push(el("p", { class: "cite" }, ["See ", guidanceLink(cite), " of the guidance."])); }
+    if (cite && cite.label) { children.push(el("p", { class: "cite" }, ["See ", guidanceLink(cite), " of the guidance."])); }
     children.push(el("p", { class: "field-error", id: id + "-error", hidden: true }));
     var list = el("div", { class: "options" });
     options.forEach(function (option, index) {
@@ -383,7 +383,7 @@
     problems.forEach(function (problem) {
       var target = firstInput(problem.name);
       var legend = document.getElementById(fieldId(problem.name) + "-legend");
-      var link = el("a", { href: "#" + (target ? target.id : fieldId(problem.name)) }, [(legend ? legend.textContent + ": " : "") + problem.message]);
+      var link = el("a", { href: "#" + (target ? target.id : fieldId(problem.name)) }, [problem.message + (legend ? " (" + legend.textContent + ")" : "")]);
       link.addEventListener("click", function (event) {
         if (target) { event.preventDefault(); target.focus(); }
       });
@@ -417,7 +417,7 @@
     if (!single) { form.appendChild(el("p", { class: "question" }, [step.question])); }
     form.appendChild(el("div", { class: "error-summary", role: "alert", tabindex: "-1", hidden: true }));
     fields.forEach(function (name) { form.appendChild(buildField(name, step, single)); });
-    form.appendChild(el("p", { class: "cite" }, ["This is ", guidanceLink(step.cite), " of the decision procedure in the guidance."]));
+    if (step.cite.label) { form.appendChild(el("p", { class: "cite" }, ["This is ", guidanceLink(step.cite), " of the decision procedure in the guidance."])); }
     var buttons = el("div", { class: "buttons" }, [el("button", { type: "submit", class: "button" }, ["Continue"])]);
     if (trail.length) {
       var back = el("button", { type: "button", class: "button secondary" }, ["Back"]);
@@ -455,7 +455,7 @@
     clear();
     var section = el("section", { class: "outcome outcome-" + outcomeId, "data-outcome": outcomeId, "data-decided-by": decidedBy.join(" "), "aria-labelledby": "outcome-heading" });
     section.appendChild(el("h2", { id: "outcome-heading", tabindex: "-1" }, [el("span", { class: "step-number" }, ["Outcome"]), " " + outcome.name]));
-    section.appendChild(el("p", { class: "outcome-description" }, [outcome.description, " (", guidanceLink(outcome.cite), ")"]));
+    section.appendChild(el("p", { class: "outcome-description" }, outcome.cite.label ? [outcome.description, " (", guidanceLink(outcome.cite), ")"] : [outcome.description]));
     decidedBy.forEach(function (id) {
       section.appendChild(el("p", { class: "decided-by" }, ["Exemption: ", guidanceLink(exemptions[id].cite, exemptions[id].name), "."]));
     });
@@ -465,8 +465,16 @@
     trail.forEach(function (entry) { reasons = reasons.concat(entry.reasons); });
     reasons.push(reason(outcome.reason, outcome.cite, null));
     reasons.forEach(function (r) {
-      var item = el("li", { class: "reason", "data-cites": r.key, "data-step": r.step || "" }, [el("span", { class: "reason-text" }, [r.text])]);
-      if (r.label) { item.appendChild(document.createTextNode(" (")); item.appendChild(guidanceLink(r)); item.appendChild(document.createTextNode(")")); }
+      /* As the engine cites it: the sentence, then its paragraph before the full stop. */
+      var item = el("li", { class: "reason", "data-cites": r.key, "data-step": r.step || "" });
+      if (r.label) {
+        var body = r.text.charAt(r.text.length - 1) === "." ? r.text.slice(0, -1) : r.text;
+        item.appendChild(document.createTextNode(body + " ("));
+        item.appendChild(guidanceLink(r));
+        item.appendChild(document.createTextNode(")."));
+      } else {
+        item.appendChild(document.createTextNode(r.text));
+      }
       list.appendChild(item);
     });
     section.appendChild(list);
