@@ -105,3 +105,18 @@ def relative(path: Path, root: Path) -> str:
         return str(path.relative_to(root.parent if root.is_dir() else root))
     except ValueError:
         return str(path)
+
+
+def describe_value(value: object, limit: int = 60) -> str:
+    """A value as a message names it: 'the number 1.0', 'a list', a quoted text cut short."""
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}' (yes/no)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of keys"
+    if value is None:
+        return "nothing"
+    text = str(value)
+    text = text if len(text) <= limit else f"{text[: limit - 3]}..."
+    return f"the number {text}" if isinstance(value, (int, float)) else f"'{text}'"

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from guidance_builder.diagnostics import Diagnostics, Location, close_match, did_you_mean
+from guidance_builder.diagnostics import Diagnostics, Location, close_match, describe_value, did_you_mean
 from guidance_builder.loading.yaml_source import YamlDocument, YamlPath
 from guidance_builder.model import CONTENT_FILES, Rulebook
 from guidance_builder.model import content as c
@@ -79,18 +79,18 @@ def _report(problem: dict[str, Any], doc: YamlDocument, schema: type[BaseModel],
         diagnostics.error(where, f"'{field}' should be a real date, not '{value}'", "write dates as YYYY-MM-DD, for example 2026-04-01")
     elif kind == "string_type":
         hint = "put the text in quotes" if isinstance(value, (int, float, bool)) else "write text here"
-        diagnostics.error(where, f"'{field}' should be text, not {_describe(value)}", hint)
+        diagnostics.error(where, f"'{field}' should be text, not {describe_value(value)}", hint)
     elif kind in ("int_type", "int_parsing", "int_from_float"):
         diagnostics.error(
-            where, f"'{field}' should be a whole number, not {_describe(value)}", "write the number without £, commas or quotes"
+            where, f"'{field}' should be a whole number, not {describe_value(value)}", "write the number without £, commas or quotes"
         )
     elif kind == "bool_type":
-        diagnostics.error(where, f"'{field}' should be true or false, not {_describe(value)}", "write true or false")
+        diagnostics.error(where, f"'{field}' should be true or false, not {describe_value(value)}", "write true or false")
     elif kind in ("list_type",):
-        diagnostics.error(where, f"'{field}' should be a list, not {_describe(value)}", "start each entry with '- '")
+        diagnostics.error(where, f"'{field}' should be a list, not {describe_value(value)}", "start each entry with '- '")
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
         diagnostics.error(
-            where, f"'{field}' should be a set of keys and values, not {_describe(value)}", "indent 'key: value' lines under it"
+            where, f"'{field}' should be a set of keys and values, not {describe_value(value)}", "indent 'key: value' lines under it"
         )
     elif kind == "too_short":
         diagnostics.error(where, f"'{field}' needs at least one entry", "add an entry")
@@ -117,20 +117,6 @@ def _report(problem: dict[str, Any], doc: YamlDocument, schema: type[BaseModel],
         diagnostics.error(where, f"'{field}' cannot be negative", "use zero or more")
     else:
         diagnostics.error(where, f"'{field}': {problem['msg']}")
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"'{str(value).lower()}' (yes/no)"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a set of keys"
-    if value is None:
-        return "nothing"
-    return f"'{value}'"
 
 
 def _known_keys(schema: type[BaseModel]) -> set[str]:

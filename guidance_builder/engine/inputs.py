@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from guidance_builder.diagnostics import ContentError, Diagnostics, did_you_mean
+from guidance_builder.diagnostics import ContentError, Diagnostics, describe_value, did_you_mean
 from guidance_builder.engine.contract import Contract, GoodReason
 from guidance_builder.engine.rules import Engine
 from guidance_builder.engine.schema import contract_model
@@ -163,45 +163,31 @@ def _report(problem: dict[str, Any], doc: YamlDocument, diagnostics: Diagnostics
         )
     elif kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
         diagnostics.error(
-            where, f"'{field}' should be a real date, not {_describe(value)}", "write dates as YYYY-MM-DD, for example 2026-09-30"
+            where, f"'{field}' should be a real date, not {describe_value(value)}", "write dates as YYYY-MM-DD, for example 2026-09-30"
         )
     elif kind == "string_type":
         hint = "put the text in quotes" if isinstance(value, (int, float, bool)) or value is None else "write text here"
-        diagnostics.error(where, f"'{field}' should be text, not {_describe(value)}", hint)
+        diagnostics.error(where, f"'{field}' should be text, not {describe_value(value)}", hint)
     elif kind in ("string_too_short", "string_pattern_mismatch"):
         diagnostics.error(where, f"'{field}' is empty", "write the text")
     elif kind in ("int_type", "int_parsing", "int_from_float"):
         diagnostics.error(
             where,
-            f"'{field}' should be a whole number of pounds, not {_describe(value)}",
+            f"'{field}' should be a whole number of pounds, not {describe_value(value)}",
             "write the number without £, commas, pence or quotes",
         )
     elif kind == "greater_than_equal":
         diagnostics.error(where, f"'{field}' cannot be negative", "write the contract value in pounds, zero or more")
     elif kind == "bool_type":
-        diagnostics.error(where, f"'{field}' should be true or false, not {_describe(value)}", "write true or false")
+        diagnostics.error(where, f"'{field}' should be true or false, not {describe_value(value)}", "write true or false")
     elif kind == "list_type":
-        diagnostics.error(where, f"'{field}' should be a list, not {_describe(value)}", "write [a, b] or start each entry with '- '")
+        diagnostics.error(where, f"'{field}' should be a list, not {describe_value(value)}", "write [a, b] or start each entry with '- '")
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
         diagnostics.error(
-            where, f"'{field}' should be a set of keys and values, not {_describe(value)}", "indent 'key: value' lines under it"
+            where, f"'{field}' should be a set of keys and values, not {describe_value(value)}", "indent 'key: value' lines under it"
         )
     else:
         diagnostics.error(where, f"'{field}': {problem['msg']}")
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"'{str(value).lower()}' (yes/no)"
-    if isinstance(value, (int, float)):
-        return f"the number {_short(value)}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a set of keys"
-    if value is None:
-        return "nothing"
-    return f"'{_short(value)}'"
 
 
 def _short(value: Any, limit: int = 60) -> str:
