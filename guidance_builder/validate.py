@@ -98,7 +98,9 @@ def _report(problem: dict[str, Any], doc: YamlDocument, schema: type[BaseModel],
         diagnostics.error(where, f"'{field}' is empty", "write the text, or remove the key if it is optional")
     elif kind == "string_pattern_mismatch":
         pattern = problem.get("ctx", {}).get("pattern", "")
-        if "\\d+\\." in pattern:
+        if pattern.startswith("^https"):
+            hint = "write the site's address as https://host/path/, ending with /"
+        elif "\\d+\\." in pattern:
             hint = "versions look like 1.2.0 (major.minor.patch)"
         elif "-" in pattern:
             hint = "section ids use lower-case letters, digits and hyphens"

@@ -2,8 +2,9 @@
 
 The page needs no server and no network: its data sits in a <script type="application/json">
 element and templates/assets/checker.js (inlined) walks the same steps as the engine,
-filling in the same sentences from reasons.py. A Content-Security-Policy allows only
-that one script and that one stylesheet.
+filling in the same sentences from reasons.py. Its styles are GOV.UK Frontend's (compiled by
+scripts/setup) and templates/assets/checker.css, inlined too. A Content-Security-Policy
+allows only the page's own inline scripts and stylesheet, by their hashes.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 
 import jinja2
 from markupsafe import Markup
 
+from guidance_builder.diagnostics import ContentError, Diagnostic, Location
 from guidance_builder.engine.contract import NO_EVENT, PARTY_LABELS, PROVIDER_TYPES
 from guidance_builder.engine.reasons import MONTHS, TEMPLATES
 from guidance_builder.engine.rules import Engine
@@ -145,22 +148,37 @@ def _csp_hash(source: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
+POLICY_PLACEHOLDER = "guidance-builder-content-security-policy"
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>", re.S)
+
+
 def render_checker(engine: Engine, env: jinja2.Environment, project: Project) -> str:
     script = (project.assets / "checker.js").read_text(encoding="utf-8")
-    style = (project.assets / "checker.css").read_text(encoding="utf-8")
-    for name, source, closing in (("checker.js", script, "</script"), ("checker.css", style, "</style")):
+    frontend = project.frontend / "govuk-frontend.css"
+    if not frontend.is_file():
+        where = Location(project.display(frontend))
+        raise ContentError(
+            [Diagnostic(where, "GOV.UK Frontend has not been set up", "run scripts/setup, which installs it and compiles its styles")]
+        )
+    sheets = {name: (project.assets / name).read_text(encoding="utf-8") for name in ("guidance.css", "checker.css")}
+    for name, source, closing in (("checker.js", script, "</script"), *((name, text, "</style") for name, text in sheets.items())):
         if closing in source.lower():
             raise ValueError(f"templates/assets/{name} contains '{closing}', which would end its element early")
+    style = "\n".join([frontend.read_text(encoding="utf-8"), *sheets.values()])
     meta = engine.book.meta
-    policy = f"default-src 'none'; script-src {_csp_hash(script)}; style-src {_csp_hash(style)}; base-uri 'none'; form-action 'none'"
-    return env.get_template("checker.html").render(
+    page = env.get_template("checker.html").render(
         meta=meta,
         data=Markup(json_for_script(checker_data(engine))),
         script=Markup(script),
         style=Markup(style),
-        policy=policy,
+        policy=POLICY_PLACEHOLDER,
         guidance_href="guidance.html",
     )
+    # Every inline script the page runs (checker.js, and GOV.UK Frontend's one line that marks
+    # the page as having JavaScript) is allowed by its hash; nothing else may run or load.
+    scripts = " ".join(dict.fromkeys(_csp_hash(source) for source in INLINE_SCRIPT.findall(page)))
+    policy = f"default-src 'none'; script-src {scripts}; style-src {_csp_hash(style)}; base-uri 'none'; form-action 'none'"
+    return page.replace(POLICY_PLACEHOLDER, policy, 1)
 
 
 def checker_outputs(context) -> dict[str, bytes]:

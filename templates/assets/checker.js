@@ -188,26 +188,26 @@
   }
 
   function guidanceLink(cite, text) {
-    return el("a", { href: guidance + "#" + cite.anchor }, [text || cite.label]);
+    return el("a", { class: "govuk-link", href: guidance + "#" + cite.anchor }, [text || cite.label]);
   }
 
   function fieldId(name) { return "field-" + name.replace(/[^a-z0-9]+/gi, "-"); }
 
   function radios(name, legend, options, hint, cite) {
     var id = fieldId(name);
-    var children = [el("legend", { id: id + "-legend" }, [legend])];
-    if (hint) { children.push(el("p", { class: "hint", id: id + "-hint" }, [hint])); }
-    if (cite && cite.label) { children.push(el("p", { class: "cite" }, ["See ", guidanceLink(cite), " of the guidance."])); }
-    children.push(el("p", { class: "field-error", id: id + "-error", hidden: true }));
-    var list = el("div", { class: "options" });
+    var children = [el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--m", id: id + "-legend" }, [legend])];
+    if (hint) { children.push(el("div", { class: "govuk-hint hint", id: id + "-hint" }, [hint])); }
+    if (cite && cite.label) { children.push(el("p", { class: "govuk-body cite" }, ["See ", guidanceLink(cite), " of the guidance."])); }
+    children.push(el("p", { class: "govuk-error-message field-error", id: id + "-error", hidden: true }));
+    var list = el("div", { class: "govuk-radios options" });
     options.forEach(function (option, index) {
       var inputId = id + "-" + index;
-      var input = el("input", { type: "radio", name: name, id: inputId, value: option.value });
+      var input = el("input", { class: "govuk-radios__input", type: "radio", name: name, id: inputId, value: option.value });
       if (answers[name] !== undefined && String(answers[name]) === String(option.value)) { input.checked = true; }
-      list.appendChild(el("div", { class: "option" }, [input, el("label", { for: inputId }, [option.label])]));
+      list.appendChild(el("div", { class: "govuk-radios__item option" }, [input, el("label", { class: "govuk-label govuk-radios__label", for: inputId }, [option.label])]));
     });
     children.push(list);
-    return el("fieldset", { class: "field", id: id, "data-field": name, "aria-describedby": hint ? id + "-hint" : null }, children);
+    return el("fieldset", { class: "govuk-form-group govuk-fieldset field", id: id, "data-field": name, "aria-describedby": hint ? id + "-hint" : null }, children);
   }
 
   function yesNo(name, legend, cite, yesValue, noValue) {
@@ -236,12 +236,12 @@
     }
     if (name === "value_gbp") {
       var valueId = fieldId(name);
-      var valueInput = el("input", { type: "text", id: valueId + "-input", name: name, inputmode: "numeric", autocomplete: "off", spellcheck: "false", "aria-describedby": valueId + "-hint", class: "input-value" });
+      var valueInput = el("input", { type: "text", id: valueId + "-input", name: name, inputmode: "numeric", autocomplete: "off", spellcheck: "false", "aria-describedby": valueId + "-hint", class: "govuk-input govuk-input--width-10 input-value" });
       if (answers.value_gbp !== undefined) { valueInput.value = answers.value_gbp; }
-      return el("div", { class: "field", id: valueId, "data-field": name }, [
-        el("label", { for: valueId + "-input", id: valueId + "-legend" }, ["Contract value, in pounds"]),
-        el("p", { class: "hint", id: valueId + "-hint" }, ["The estimated whole-life value, including VAT and all extension options. Whole pounds, for example 240000."]),
-        el("p", { class: "field-error", id: valueId + "-error", hidden: true }),
+      return el("div", { class: "govuk-form-group field", id: valueId, "data-field": name }, [
+        el("label", { class: "govuk-label govuk-label--m", for: valueId + "-input", id: valueId + "-legend" }, ["Contract value, in pounds"]),
+        el("div", { class: "govuk-hint hint", id: valueId + "-hint" }, ["The estimated whole-life value, including VAT and all extension options. Whole pounds, for example 240000."]),
+        el("p", { class: "govuk-error-message field-error", id: valueId + "-error", hidden: true }),
         valueInput
       ]);
     }
@@ -250,15 +250,15 @@
       var parts = answers.event_date ? answers.event_date.split("-") : ["", "", ""];
       var boxes = [["day", "Day", String(Number(parts[2]) || ""), 2], ["month", "Month", String(Number(parts[1]) || ""), 2], ["year", "Year", parts[0], 4]].map(function (part) {
         var inputId = dateId + "-" + part[0];
-        var input = el("input", { type: "text", id: inputId, name: name + "." + part[0], inputmode: "numeric", autocomplete: "off", class: "input-date-" + part[0], maxlength: part[3] });
+        var input = el("input", { type: "text", id: inputId, name: name + "." + part[0], inputmode: "numeric", autocomplete: "off", class: "govuk-input govuk-date-input__input govuk-input--width-" + part[3] + " input-date-" + part[0], maxlength: part[3] });
         input.value = part[2];
-        return el("div", { class: "date-part" }, [el("label", { for: inputId }, [part[1]]), input]);
+        return el("div", { class: "govuk-date-input__item date-part" }, [el("div", { class: "govuk-form-group" }, [el("label", { class: "govuk-label govuk-date-input__label", for: inputId }, [part[1]]), input])]);
       });
-      return el("fieldset", { class: "field", id: dateId, "data-field": name, "aria-describedby": dateId + "-hint" }, [
-        el("legend", { id: dateId + "-legend" }, ["When does or did the contract expire or end?"]),
-        el("p", { class: "hint", id: dateId + "-hint" }, ["The date sets the threshold in force. For example, 30 9 2026."]),
-        el("p", { class: "field-error", id: dateId + "-error", hidden: true }),
-        el("div", { class: "date-parts" }, boxes)
+      return el("fieldset", { class: "govuk-form-group govuk-fieldset field", id: dateId, "data-field": name, "aria-describedby": dateId + "-hint" }, [
+        el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--m", id: dateId + "-legend" }, ["When does or did the contract expire or end?"]),
+        el("div", { class: "govuk-hint hint", id: dateId + "-hint" }, ["The date sets the threshold in force. For example, 30 9 2026."]),
+        el("p", { class: "govuk-error-message field-error", id: dateId + "-error", hidden: true }),
+        el("div", { class: "govuk-date-input date-parts" }, boxes)
       ]);
     }
     if (name === "good_reason.ground") {
@@ -269,11 +269,11 @@
     }
     if (name === "good_reason.evidence") {
       var evidenceId = fieldId(name);
-      var area = el("textarea", { id: evidenceId + "-input", name: name, rows: "4", "aria-describedby": evidenceId + "-hint" });
+      var area = el("textarea", { class: "govuk-textarea", id: evidenceId + "-input", name: name, rows: "4", "aria-describedby": evidenceId + "-hint" });
       area.value = answers[name] || "";
-      return el("div", { class: "field", id: evidenceId, "data-field": name }, [
-        el("label", { for: evidenceId + "-input", id: evidenceId + "-legend" }, ["What is the evidence for the ground?"]),
-        el("p", { class: "hint", id: evidenceId + "-hint" }, ["A good reason counts only with evidence. Leave this empty if there is none."]),
+      return el("div", { class: "govuk-form-group field", id: evidenceId, "data-field": name }, [
+        el("label", { class: "govuk-label govuk-label--m", for: evidenceId + "-input", id: evidenceId + "-legend" }, ["What is the evidence for the ground?"]),
+        el("div", { class: "govuk-hint hint", id: evidenceId + "-hint" }, ["A good reason counts only with evidence. Leave this empty if there is none."]),
         area
       ]);
     }
@@ -282,16 +282,16 @@
       var chosen = answers[name] || [];
       var boxesList = data.support_measures.map(function (s, index) {
         var inputId = supportId + "-" + index;
-        var box = el("input", { type: "checkbox", id: inputId, name: name, value: s.id });
+        var box = el("input", { class: "govuk-checkboxes__input", type: "checkbox", id: inputId, name: name, value: s.id });
         box.checked = chosen.indexOf(s.id) >= 0;
-        return el("div", { class: "option" }, [box, el("label", { for: inputId }, [s.name])]);
+        return el("div", { class: "govuk-checkboxes__item option" }, [box, el("label", { class: "govuk-label govuk-checkboxes__label", for: inputId }, [s.name])]);
       });
       var needing = data.grounds.filter(function (g) { return g.requires_support_considered; }).map(function (g) { return "\u201c" + g.name + "\u201d"; });
       var hint = "Select all that apply." + (needing.length ? " The ground " + joinWords(needing, "or") + " counts only when every support measure was considered." : "");
-      return el("fieldset", { class: "field", id: supportId, "data-field": name, "aria-describedby": supportId + "-hint" }, [
-        el("legend", { id: supportId + "-legend" }, ["Which support measures has the authority considered?"]),
-        el("p", { class: "hint", id: supportId + "-hint" }, [hint]),
-        el("div", { class: "options" }, boxesList)
+      return el("fieldset", { class: "govuk-form-group govuk-fieldset field", id: supportId, "data-field": name, "aria-describedby": supportId + "-hint" }, [
+        el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--m", id: supportId + "-legend" }, ["Which support measures has the authority considered?"]),
+        el("div", { class: "govuk-hint hint", id: supportId + "-hint" }, [hint]),
+        el("div", { class: "govuk-checkboxes options" }, boxesList)
       ]);
     }
     throw new Error("no question for " + name);
@@ -360,11 +360,11 @@
       var box = form.querySelector("#" + fieldId(name) + "-error");
       if (result.error) {
         problems.push({ name: name, message: result.error });
-        if (box) { box.hidden = false; box.textContent = "Error: " + result.error; }
+        if (box) { box.hidden = false; box.textContent = "Error: " + result.error; box.parentNode.classList.add("govuk-form-group--error"); }
       } else {
         read_[name] = result.value;
         if (name === "authority_type") { answers.authority_type = result.value; }
-        if (box) { box.hidden = true; box.textContent = ""; }
+        if (box) { box.hidden = true; box.textContent = ""; box.parentNode.classList.remove("govuk-form-group--error"); }
       }
     });
     return { problems: problems, values: read_ };
@@ -378,8 +378,8 @@
   function showProblems(form, problems) {
     var summary = form.querySelector(".error-summary");
     summary.textContent = "";
-    summary.appendChild(el("h3", {}, ["There is a problem"]));
-    var list = el("ul", {});
+    summary.appendChild(el("h3", { class: "govuk-error-summary__title" }, ["There is a problem"]));
+    var list = el("ul", { class: "govuk-list govuk-error-summary__list" });
     problems.forEach(function (problem) {
       var target = firstInput(problem.name);
       var legend = document.getElementById(fieldId(problem.name) + "-legend");
@@ -389,7 +389,7 @@
       });
       list.appendChild(el("li", {}, [link]));
     });
-    summary.appendChild(list);
+    summary.appendChild(el("div", { class: "govuk-error-summary__body" }, [list]));
     summary.hidden = false;
     summary.focus();
   }
@@ -409,18 +409,18 @@
     var fields = fieldsFor(step);
     clear();
     var form = el("form", { class: "step", "data-step": step.id, novalidate: true, "aria-labelledby": "step-heading" });
-    form.appendChild(el("h2", { id: "step-heading", tabindex: "-1" }, [
-      el("span", { class: "step-number" }, ["Step " + step.number + " of " + stepCount]),
+    form.appendChild(el("h2", { class: "govuk-heading-l", id: "step-heading", tabindex: "-1" }, [
+      el("span", { class: "govuk-caption-l step-number" }, ["Step " + step.number + " of " + stepCount]),
       " " + step.title
     ]));
     var single = asksInOwnWords(fields);
-    if (!single) { form.appendChild(el("p", { class: "question" }, [step.question])); }
-    form.appendChild(el("div", { class: "error-summary", role: "alert", tabindex: "-1", hidden: true }));
+    if (!single) { form.appendChild(el("p", { class: "govuk-body-l question" }, [step.question])); }
+    form.appendChild(el("div", { class: "govuk-error-summary error-summary", role: "alert", tabindex: "-1", hidden: true }));
     fields.forEach(function (name) { form.appendChild(buildField(name, step, single)); });
-    if (step.cite.label) { form.appendChild(el("p", { class: "cite" }, ["This is ", guidanceLink(step.cite), " of the decision procedure in the guidance."])); }
-    var buttons = el("div", { class: "buttons" }, [el("button", { type: "submit", class: "button" }, ["Continue"])]);
+    if (step.cite.label) { form.appendChild(el("p", { class: "govuk-body cite" }, ["This is ", guidanceLink(step.cite), " of the decision procedure in the guidance."])); }
+    var buttons = el("div", { class: "govuk-button-group buttons" }, [el("button", { type: "submit", class: "govuk-button button" }, ["Continue"])]);
     if (trail.length) {
-      var back = el("button", { type: "button", class: "button secondary" }, ["Back"]);
+      var back = el("button", { type: "button", class: "govuk-button govuk-button--secondary button secondary" }, ["Back"]);
       back.addEventListener("click", goBack);
       buttons.appendChild(back);
     }
@@ -454,13 +454,13 @@
     var decidedBy = outcomeId === "exempt" ? Object.keys(last.decided).filter(function (id) { return last.decided[id]; }) : [];
     clear();
     var section = el("section", { class: "outcome outcome-" + outcomeId, "data-outcome": outcomeId, "data-decided-by": decidedBy.join(" "), "aria-labelledby": "outcome-heading" });
-    section.appendChild(el("h2", { id: "outcome-heading", tabindex: "-1" }, [el("span", { class: "step-number" }, ["Outcome"]), " " + outcome.name]));
-    section.appendChild(el("p", { class: "outcome-description" }, outcome.cite.label ? [outcome.description, " (", guidanceLink(outcome.cite), ")"] : [outcome.description]));
+    section.appendChild(el("h2", { class: "govuk-heading-l", id: "outcome-heading", tabindex: "-1" }, [el("span", { class: "govuk-caption-l step-number" }, ["Outcome"]), " " + outcome.name]));
+    section.appendChild(el("p", { class: "govuk-body-l outcome-description" }, outcome.cite.label ? [outcome.description, " (", guidanceLink(outcome.cite), ")"] : [outcome.description]));
     decidedBy.forEach(function (id) {
-      section.appendChild(el("p", { class: "decided-by" }, ["Exemption: ", guidanceLink(exemptions[id].cite, exemptions[id].name), "."]));
+      section.appendChild(el("p", { class: "govuk-body decided-by" }, ["Exemption: ", guidanceLink(exemptions[id].cite, exemptions[id].name), "."]));
     });
-    section.appendChild(el("h3", {}, ["Why"]));
-    var list = el("ol", { class: "reasons" });
+    section.appendChild(el("h3", { class: "govuk-heading-m" }, ["Why"]));
+    var list = el("ol", { class: "govuk-list govuk-list--number reasons" });
     var reasons = [];
     trail.forEach(function (entry) { reasons = reasons.concat(entry.reasons); });
     reasons.push(reason(outcome.reason, outcome.cite, null));
@@ -478,12 +478,12 @@
       list.appendChild(item);
     });
     section.appendChild(list);
-    section.appendChild(el("p", { class: "note" }, ["Record the assessment, the answers and the evidence, as the guidance sets out. This checker covers the questions the procedure asked; run guidance-builder assess to see every exemption that applies."]));
-    var back = el("button", { type: "button", class: "button secondary" }, ["Back"]);
+    section.appendChild(el("p", { class: "govuk-body-s note" }, ["Record the assessment, the answers and the evidence, as the guidance sets out. This checker covers the questions the procedure asked; run guidance-builder assess to see every exemption that applies."]));
+    var back = el("button", { type: "button", class: "govuk-button govuk-button--secondary button secondary" }, ["Back"]);
     back.addEventListener("click", goBack);
-    var again = el("button", { type: "button", class: "button secondary" }, ["Start again"]);
+    var again = el("button", { type: "button", class: "govuk-button govuk-button--secondary button secondary" }, ["Start again"]);
     again.addEventListener("click", start);
-    section.appendChild(el("div", { class: "buttons" }, [back, again]));
+    section.appendChild(el("div", { class: "govuk-button-group buttons" }, [back, again]));
     root.appendChild(section);
     focusHeading();
   }
