@@ -153,7 +153,7 @@ def pdf_hint(problem: str) -> str:
     """What to do about one problem a PDF render reported."""
     lowered = problem.lower()
     if "alt description" in lowered or " alt " in lowered:
-        return 'give every image alternative text (alt="..."), or alt="" if it is only decoration'
+        return 'give every image alternative text (alt="...": a tagged PDF has no decorative images) and every <svg> a <title>'
     if "lang" in lowered:
         return 'set the document language: <html lang="..."> in the template (language in guidance.yaml)'
     if "title" in lowered:
@@ -166,25 +166,49 @@ def pdf_hint(problem: str) -> str:
 OutputMaker = Callable[[RenderContext], dict[str, bytes]]
 
 
-def render_edition(edition: Edition, with_pdf: bool = True, renderer: PdfRenderer | None = None) -> RenderedEdition:
-    """Every output of the edition: each maker runs once; PDFs render in worker processes
-    while the other outputs are made (pass a started `renderer` to begin even earlier)."""
+@dataclass
+class PendingRender:
+    """An edition's outputs with its PDFs still rendering in worker processes."""
+
+    edition: Edition
+    files: dict[str, bytes | PdfJob]
+    renderer: PdfRenderer | None
+    owns_renderer: bool
+
+    def finish(self) -> RenderedEdition:
+        try:
+            files = self.files
+            jobs = [value for value in files.values() if isinstance(value, PdfJob)]
+            if jobs:
+                rendered = _pdf_bytes(self.edition.project, self.renderer.results(jobs))
+                files = {path: rendered[value] if isinstance(value, PdfJob) else value for path, value in files.items()}
+        finally:
+            if self.owns_renderer:
+                self.renderer.close()
+        return RenderedEdition(self.edition.book.meta.version, files)
+
+
+def start_render(edition: Edition, with_pdf: bool = True, renderer: PdfRenderer | None = None) -> PendingRender:
+    """Run every output maker once; each PDF starts rendering the moment its print HTML exists,
+    so the caller can do other work (the consistency checks) while they render."""
     from guidance_builder.render.outputs import OUTPUTS
 
     project = edition.project
-    own = renderer is None and with_pdf
-    if own:
+    owns = renderer is None and with_pdf
+    if owns:
         renderer = PdfRenderer(project.assets, project.build / ".cache" / "pdf").start()
     try:
         context = RenderContext(edition, edition.renderer().env, with_pdf, deferred=True, renderer=renderer)
         files: dict[str, bytes | PdfJob] = {}
         for make in OUTPUTS:
             files.update(make(context))
-        jobs = [value for value in files.values() if isinstance(value, PdfJob)]
-        if jobs:
-            rendered = _pdf_bytes(project, renderer.results(jobs))
-            files = {path: rendered[value] if isinstance(value, PdfJob) else value for path, value in files.items()}
-    finally:
-        if own:
+    except BaseException:
+        if owns:
             renderer.close()
-    return RenderedEdition(context.version, files)
+        raise
+    return PendingRender(edition, files, renderer, owns)
+
+
+def render_edition(edition: Edition, with_pdf: bool = True, renderer: PdfRenderer | None = None) -> RenderedEdition:
+    """Every output of the edition, PDFs included."""
+    return start_render(edition, with_pdf, renderer).finish()

@@ -44,17 +44,21 @@ def _stamp(project: Project) -> Path:
     return project.build / ".cache" / "inputs.sha256"
 
 
-def site_files(edition, with_pdf: bool = True, renderer=None) -> dict[str, bytes]:
-    """Every file of the site for this edition and all published ones."""
+def site_files(edition, with_pdf: bool = True, renderer=None, before_waiting=None) -> dict[str, bytes]:
+    """Every file of the site for this edition and all published ones. `before_waiting` runs
+    while the PDFs render (the build passes the consistency checks)."""
     from guidance_builder.commands.check import verify_outputs
     from guidance_builder.editions.site import SiteEdition, assemble_site, from_published
-    from guidance_builder.pipeline import RenderContext, render_edition
+    from guidance_builder.pipeline import RenderContext, start_render
     from guidance_builder.render.outputs import asset_outputs
 
     histories = {entry.version: entry.changes for entry in edition.history}
     editions: list[SiteEdition] = [from_published(p, histories.get(p.version, [])) for p in edition.published]
     if edition.frozen is None:
-        rendered = render_edition(edition, with_pdf=with_pdf, renderer=renderer)
+        pending = start_render(edition, with_pdf=with_pdf, renderer=renderer)
+        if before_waiting is not None:
+            before_waiting()
+        rendered = pending.finish()
         verify_outputs(edition, rendered.files)
         prefix = f"{rendered.version}/"
         own = {k.removeprefix(prefix): v for k, v in rendered.files.items() if k.startswith(prefix)}
@@ -75,6 +79,8 @@ def site_files(edition, with_pdf: bool = True, renderer=None) -> dict[str, bytes
             )
         )
     else:
+        if before_waiting is not None:
+            before_waiting()
         shared = asset_outputs(RenderContext(edition, edition.renderer().env, with_pdf=False))
     context = RenderContext(edition, edition.renderer().env, with_pdf)
     return assemble_site(editions, shared, context.env, edition.book.meta.site_url, search=lambda current: _search(context, current))
@@ -109,8 +115,9 @@ def run(project: Project, with_pdf: bool = True, force: bool = False, jobs: int 
         from guidance_builder.publish import publish
 
         edition, _ = require_edition(project, caching=True)
-        warnings = verify(edition)
-        files = site_files(edition, with_pdf=with_pdf, renderer=renderer)
+        warnings: list[str] = []
+        # The checks run while the PDFs render; nothing is published unless they pass.
+        files = site_files(edition, with_pdf=with_pdf, renderer=renderer, before_waiting=lambda: warnings.extend(verify(edition)))
         publish(files, project.build / "site")
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(fingerprint)
