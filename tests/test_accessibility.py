@@ -168,9 +168,8 @@ def test_no_page_uses_the_crown_or_the_gds_typeface(site: Path, chromium) -> Non
         page.on("request", lambda request: requested.append(urlsplit(request.url).path))
         for name in site_pages(site):
             page.goto(urljoin(base, name))
-            html = page.content()
-            assert "govuk-footer__crown" not in html and "govuk-header__logotype" not in html, name
-            assert "govuk-footer__copyright-logo" not in html, name
+            reserved = page.locator(".govuk-footer__crown, .govuk-footer__copyright-logo, .govuk-header__logo, .govuk-logo")
+            assert reserved.count() == 0, f"{name} shows the crown or the Royal Arms"
             fonts = page.evaluate("() => [...document.fonts].map(f => f.family)")
             assert not [f for f in fonts if "GDS" in f or "Transport" in f], name
     assert not [path for path in requested if "crest" in path or "crown" in path or "/images/" in path]
@@ -178,7 +177,17 @@ def test_no_page_uses_the_crown_or_the_gds_typeface(site: Path, chromium) -> Non
     assert "GDS Transport" not in css
 
 
-@pytest.mark.parametrize("name", ["index.html", "latest/guidance.html", "latest/model-contract.html", "accessibility.html"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "index.html",
+        "latest/guidance.html",
+        "latest/model-contract.html",
+        "latest/assessment-record.html",
+        "accessibility.html",
+        "latest/checker.html",
+    ],
+)
 def test_pages_show_their_content_with_javascript_off(site: Path, chromium, name: str) -> None:
     with serve(site) as base, local_only_page(chromium, java_script_enabled=False) as (page, outside):
         page.goto(urljoin(base, name))
@@ -191,6 +200,11 @@ def test_pages_show_their_content_with_javascript_off(site: Path, chromium, name
             assert page.locator(".flow").is_visible()
             assert page.locator("#thresholds-table").is_visible()
             assert page.locator(".step").count() > 1
+        if name.endswith("checker.html"):
+            # The checker needs JavaScript; without it, the page says so and points to the procedure.
+            warning = page.locator("main .govuk-warning-text")
+            assert warning.is_visible() and "The checker needs JavaScript" in warning.inner_text()
+            assert page.get_by_role("link", name="the guidance").get_attribute("href") == "guidance.html#section-procedure"
         if name == "index.html":
             link = page.get_by_role("link", name="Read the guidance (version")
             assert link.is_visible()
@@ -198,3 +212,30 @@ def test_pages_show_their_content_with_javascript_off(site: Path, chromium, name
             page.wait_for_load_state()
             assert page.url.endswith("/guidance.html")
         assert outside == []
+
+
+FOCUS_STYLE = """
+() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const s = getComputedStyle(e);
+  const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0 && s.outlineColor !== "rgba(0, 0, 0, 0)";
+  return {text: (e.innerText || e.value || "").trim().slice(0, 60), visible: outline || (s.boxShadow && s.boxShadow !== "none")};
+}
+"""
+
+
+@pytest.mark.parametrize("name", ["index.html", "latest/guidance.html", "latest/model-contract.html", "search.html"])
+def test_focus_is_visible_on_every_control_tabbed_to(site: Path, chromium, name: str) -> None:
+    with serve(site) as base, local_only_page(chromium) as (page, outside):
+        page.goto(urljoin(base, name))
+        page.wait_for_load_state("networkidle")
+        seen = []
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            focus = page.evaluate(FOCUS_STYLE)
+            if focus is None:
+                break
+            assert focus["visible"], f"{name}: no visible focus on '{focus['text']}' (after {seen[-3:]})"
+            seen.append(focus["text"])
+        assert len(seen) >= 8, f"{name}: only {len(seen)} controls reached with Tab"

@@ -191,6 +191,9 @@
     return el("a", { class: "govuk-link", href: guidance + "#" + cite.anchor }, [text || cite.label]);
   }
 
+  /* A question in its GOV.UK form group (which shows the error state). */
+  function group(field) { return el("div", { class: "govuk-form-group" }, [field]); }
+
   function fieldId(name) { return "field-" + name.replace(/[^a-z0-9]+/gi, "-"); }
 
   function radios(name, legend, options, hint, cite) {
@@ -207,7 +210,7 @@
       list.appendChild(el("div", { class: "govuk-radios__item option" }, [input, el("label", { class: "govuk-label govuk-radios__label", for: inputId }, [option.label])]));
     });
     children.push(list);
-    return el("fieldset", { class: "govuk-form-group govuk-fieldset field", id: id, "data-field": name, "aria-describedby": hint ? id + "-hint" : null }, children);
+    return group(el("fieldset", { class: "govuk-fieldset field", id: id, "data-field": name, "aria-describedby": hint ? id + "-hint" : null }, children));
   }
 
   function yesNo(name, legend, cite, yesValue, noValue) {
@@ -254,12 +257,12 @@
         input.value = part[2];
         return el("div", { class: "govuk-date-input__item date-part" }, [el("div", { class: "govuk-form-group" }, [el("label", { class: "govuk-label govuk-date-input__label", for: inputId }, [part[1]]), input])]);
       });
-      return el("fieldset", { class: "govuk-form-group govuk-fieldset field", id: dateId, "data-field": name, "aria-describedby": dateId + "-hint" }, [
+      return group(el("fieldset", { class: "govuk-fieldset field", id: dateId, "data-field": name, "aria-describedby": dateId + "-hint" }, [
         el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--m", id: dateId + "-legend" }, ["When does or did the contract expire or end?"]),
         el("div", { class: "govuk-hint hint", id: dateId + "-hint" }, ["The date sets the threshold in force. For example, 30 9 2026."]),
         el("p", { class: "govuk-error-message field-error", id: dateId + "-error", hidden: true }),
         el("div", { class: "govuk-date-input date-parts" }, boxes)
-      ]);
+      ]));
     }
     if (name === "good_reason.ground") {
       var groundOptions = data.grounds.map(function (g) { return { value: g.id, label: g.name }; });
@@ -288,11 +291,11 @@
       });
       var needing = data.grounds.filter(function (g) { return g.requires_support_considered; }).map(function (g) { return "\u201c" + g.name + "\u201d"; });
       var hint = "Select all that apply." + (needing.length ? " The ground " + joinWords(needing, "or") + " counts only when every support measure was considered." : "");
-      return el("fieldset", { class: "govuk-form-group govuk-fieldset field", id: supportId, "data-field": name, "aria-describedby": supportId + "-hint" }, [
+      return group(el("fieldset", { class: "govuk-fieldset field", id: supportId, "data-field": name, "aria-describedby": supportId + "-hint" }, [
         el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--m", id: supportId + "-legend" }, ["Which support measures has the authority considered?"]),
         el("div", { class: "govuk-hint hint", id: supportId + "-hint" }, [hint]),
         el("div", { class: "govuk-checkboxes options" }, boxesList)
-      ]);
+      ]));
     }
     throw new Error("no question for " + name);
   }
@@ -360,11 +363,11 @@
       var box = form.querySelector("#" + fieldId(name) + "-error");
       if (result.error) {
         problems.push({ name: name, message: result.error });
-        if (box) { box.hidden = false; box.textContent = "Error: " + result.error; box.parentNode.classList.add("govuk-form-group--error"); }
+        if (box) { box.hidden = false; box.textContent = "Error: " + result.error; box.closest(".govuk-form-group").classList.add("govuk-form-group--error"); }
       } else {
         read_[name] = result.value;
         if (name === "authority_type") { answers.authority_type = result.value; }
-        if (box) { box.hidden = true; box.textContent = ""; box.parentNode.classList.remove("govuk-form-group--error"); }
+        if (box) { box.hidden = true; box.textContent = ""; box.closest(".govuk-form-group").classList.remove("govuk-form-group--error"); }
       }
     });
     return { problems: problems, values: read_ };
