@@ -87,11 +87,15 @@ def site_files(edition, with_pdf: bool = True, renderer=None, before_waiting=Non
 
 
 def _search(context, current) -> dict[str, bytes]:
-    """The search index, rebuilt only when the guidance page it indexes has changed."""
+    """The search index, rebuilt only when the guidance page it indexes has changed. A preview
+    (no PDFs) keeps the index it already has: the full build that follows refreshes it."""
     import json
 
     from guidance_builder.editions.site import search_index
 
+    existing = context.edition.project.build / "site" / "pagefind"
+    if not context.with_pdf and existing.is_dir():
+        return {f"pagefind/{p.relative_to(existing).as_posix()}": p.read_bytes() for p in sorted(existing.rglob("*")) if p.is_file()}
     page = current.files.get("guidance.html", b"")
     packed = context.memo(
         "search-index", [current.version, page], lambda: json.dumps({k: v.hex() for k, v in search_index(current).items()}).encode()

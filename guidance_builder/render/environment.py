@@ -7,6 +7,7 @@ error in this project's templates and quietly empty inside those macros only.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -96,9 +97,11 @@ class _LazyBytecodeCache(jinja2.FileSystemBytecodeCache):
 
 
 def create_environment(project: Project, cache: bool = False) -> jinja2.Environment:
-    """`cache` keeps compiled templates in build/.cache between builds; without it (`check`
+    """`cache` stores newly compiled templates in the user cache; without it (`check`
     writes nothing) templates a build compiled there are still read."""
-    folder = project.build / ".cache" / "jinja"
+    # Compiled templates live in the user's cache, like Python's own bytecode, so a clean
+    # build does not compile them again; Jinja checks each template's source before reuse.
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "guidance-builder" / "jinja"
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
             [
