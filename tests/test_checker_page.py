@@ -36,7 +36,9 @@ CHROMIUM_ARGS = [
 ]
 
 if not Path(CHROMIUM).exists():  # .ci/run installs it; say so rather than pass quietly
-    pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+    raise RuntimeError(
+        f"Chromium is not installed at {CHROMIUM}: run scripts/setup test (it installs it); browser tests never pass quietly"
+    )
 
 
 @functools.cache

@@ -20,7 +20,9 @@ from guidance_builder.project import Project
 from tests.browser import CHROMIUM, browser, local_only_page, serve
 
 if not Path(CHROMIUM).is_file():
-    pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+    raise RuntimeError(
+        f"Chromium is not installed at {CHROMIUM}: run scripts/setup test (it installs it); browser tests never pass quietly"
+    )
 
 MAX_TABS = 80
 """More Tab presses than any screen of the checker needs: a trap or a lost focus fails."""
