@@ -12,7 +12,7 @@ import functools
 import hashlib
 import os
 import signal
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -153,9 +153,17 @@ class PdfRenderer:
         return outcomes
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
+        if self.pool is None:
+            return
+        pool, self.pool = self.pool, None
+        unfinished = [f for f in self.pending.values() if isinstance(f, Future) and not f.done()]
+        if unfinished:
+            # A failed or interrupted build: stop the renders now instead of waiting for them.
+            # (shutdown(wait=False) would leave the executor's exit hook writing to a closed
+            # pipe, which prints a traceback as the interpreter exits.)
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> PdfRenderer:
         return self.start()
