@@ -68,13 +68,15 @@ def build_document(book: Rulebook, sources: dict[str, SectionSource], diagnostic
         else:
             main_count += 1
             number = str(main_count)
+        label = f"annex {number}" if section_meta.annex else f"section {number}"
+        # The section is named in guidance.yaml even if its file could not be read (that is
+        # already reported), so references to it are not reported a second time.
+        anchors.add(Anchor(f"section.{section_meta.id}", label, section_meta.title, section_meta.id, number))
         source = sources.get(section_meta.id)
         if source is None:
             continue
         tokens = parse_block(source.text)
         section = SectionDoc(section_meta.id, section_meta.title, number, section_meta.annex, source.display, tokens)
-        label = f"annex {number}" if section_meta.annex else f"section {number}"
-        anchors.add(Anchor(f"section.{section.id}", label, section_meta.title, section.id, number))
         _number_section(book, section, anchors, diagnostics)
         sections.append(section)
     return GuidanceDocument(sections, anchors)
