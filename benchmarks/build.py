@@ -6,10 +6,14 @@ Measures, on this machine, in one run:
 - a no-op rebuild, and rebuilds after a one-paragraph edit (HTML only, and with PDFs);
 - a warm preview rebuild (what `serve` does after an edit, in a running process);
 - `check`;
-- the same clean build and check for a synthetic content set ten times the bundled prose.
+- `assess` over a generated 100,000-row register;
+- the clean build and check of a synthetic content set ten times the bundled size (prose
+  and model contract repeated until all content has ten times the words).
 
-Each figure is the median of several runs; peak memory is the largest resident set of the
-command's own process (PDF worker processes are reported with the raw renders).
+Each figure is the median of several runs (at least seven for the quick ones, whose
+medians the machine's noise moves most); peak memory is the largest total of every
+process a command starts (PDF workers included), counted as proportional set size.
+The package is byte-compiled first, as an installed package is.
 
 Usage: .venv/bin/python benchmarks/build.py [--runs 3]
 """
@@ -28,20 +32,21 @@ import textwrap
 import time
 from pathlib import Path
 
+import yaml
+from assess_register import generate, run_once
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+QUICK_RUNS = 7
 
 
 def run_measured(args: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one command's own process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed:\n{process.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss / 1024
+    """Wall seconds and peak memory (MB, every process the command starts) of one command."""
+    os.chdir(cwd)
+    done, seconds, _, peak_mb, _ = run_once(args)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr}")
+    return seconds, peak_mb
 
 
 def cli(project: Path, *args: str) -> list[str]:
@@ -155,7 +160,9 @@ def warm_preview(project: Path, runs: int) -> float:
 
 
 def scale_content(project: Path, factor: int) -> None:
-    """Repeat every prose section `factor` times (copies drop generated blocks and ids)."""
+    """Repeat every prose section, every part of the Core Terms and every schedule `factor`
+    times. Copies get new ids (and drop generated blocks and definitions, which must be
+    unique); their cross-references still point at the originals."""
     guidance = project / "content" / "guidance.yaml"
     text = guidance.read_text()
     lines = []
@@ -172,10 +179,64 @@ def scale_content(project: Path, factor: int) -> None:
                 (project / "content" / "sections" / f"{name}.md").write_text(body.replace("-copy", f"-{copy}"))
                 lines.append(f"  - {{id: {match.group(1)}-{copy}, title: {match.group(2)} (part {copy}), file: sections/{name}.md}}")
     guidance.write_text("\n".join(lines) + "\n")
+    contract = project / "content" / "contract"
+    for name, key in (("core-terms.yaml", "parts"), ("schedules.yaml", "schedules")):
+        data = yaml.safe_load((contract / name).read_text())
+        originals = data[key]
+        data[key] = [*originals, *(_renamed(item, copy) for copy in range(2, factor + 1) for item in originals)]
+        (contract / name).write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000))
+
+
+def _renamed(value, copy: int):
+    """A deep copy of a contract part or schedule with every id and field name suffixed."""
+    if isinstance(value, list):
+        return [_renamed(item, copy) for item in value]
+    if not isinstance(value, dict):
+        return value
+    renamed = {}
+    for key, item in value.items():
+        if key == "definitions":
+            continue
+        if key in ("id", "name") and isinstance(item, str):
+            renamed[key] = f"{item}_{copy}"
+        elif key == "title" and isinstance(item, str) and "id" in value:
+            renamed[key] = f"{item} (copy {copy})"
+        else:
+            renamed[key] = _renamed(item, copy)
+    return renamed
+
+
+def scale_to_ten_times(target: Path) -> int:
+    """A copy of the project whose content has at least ten times the words; returns how
+    many times the prose and the contract repeat in it."""
+    wanted = 10 * words(ROOT)
+    factor = 10
+    while True:
+        shutil.rmtree(target, ignore_errors=True)
+        copy_project(target)
+        scale_content(target, factor)
+        if words(target) >= wanted:
+            return factor
+        factor += 1
 
 
 def words(project: Path) -> int:
     return sum(len(p.read_text().split()) for p in (project / "content").rglob("*") if p.suffix in (".md", ".yaml"))
+
+
+def assess_register(project: Path, folder: Path, runs: int, rows: int = 100_000) -> tuple[float, float]:
+    """Median wall time and peak memory of `assess --register` over a generated register."""
+    register, results = folder / "register.csv", folder / "results.csv"
+    generate(register, rows)
+    command = cli(project, "assess", "--register", str(register), "--out", str(results))
+    times, peaks = [], []
+    for _ in range(runs):
+        done, seconds, _, peak_mb, _ = run_once(command)
+        if done.returncode not in (0, 2):  # 2: the register has invalid rows (on purpose), the rest are assessed
+            raise SystemExit(f"assess failed:\n{done.stderr}")
+        times.append(seconds)
+        peaks.append(peak_mb)
+    return statistics.median(times), max(peaks)
 
 
 def main() -> None:
@@ -183,7 +244,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     runs = args.runs
-    print(f"guidance-builder build benchmark: {os.cpu_count()} cores, median of {runs} runs\n")
+    quick = max(runs, QUICK_RUNS)
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "guidance_builder")], check=True, stdout=subprocess.DEVNULL)
+    print(f"guidance-builder build benchmark: {os.cpu_count()} cores, medians of {runs} runs ({quick} for the quick measures)\n")
     with tempfile.TemporaryDirectory() as folder:
         project = copy_project(Path(folder) / "one")
 
@@ -200,27 +263,31 @@ def main() -> None:
         print(f"  serial sum                               {serial_render:6.2f} s / {serial_process:6.2f} s")
         print(f"Clean full build (check, HTML, PDFs, DOCX, site, search)  {clean_build:6.2f} s   peak {clean_peak:5.0f} MB")
         print(
-            f"  ratio build / serial sum of raw renders: {clean_build / serial_render:.2f} (render only), {clean_build / serial_process:.2f} (whole processes)"
+            f"  ratio build / serial sum of raw renders: {clean_build / serial_render:.2f} (render only), "
+            f"{clean_build / serial_process:.2f} (whole processes)"
         )
 
-        noop, noop_peak = median_of(runs, lambda: None, lambda: cli(project, "build"))
+        noop, noop_peak = median_of(quick, lambda: None, lambda: cli(project, "build"))
         print(f"No-op rebuild                                              {noop:6.3f} s   peak {noop_peak:5.0f} MB")
 
         counter = [0]
         run_measured(cli(project, "build", "--no-pdf", "--force"), ROOT)
-        html_edit, html_peak = median_of(runs, lambda: edit_paragraph(project, counter), lambda: cli(project, "build", "--no-pdf"))
+        html_edit, html_peak = median_of(quick, lambda: edit_paragraph(project, counter), lambda: cli(project, "build", "--no-pdf"))
         print(f"Rebuild after a one-paragraph edit, HTML only (cold CLI)   {html_edit:6.3f} s   peak {html_peak:5.0f} MB")
         run_measured(cli(project, "build", "--force"), ROOT)
         pdf_edit, pdf_peak = median_of(runs, lambda: edit_paragraph(project, counter), lambda: cli(project, "build"))
         print(f"Rebuild after a one-paragraph edit, with PDFs              {pdf_edit:6.3f} s   peak {pdf_peak:5.0f} MB")
-        warm = warm_preview(project, max(runs, 5))
+        warm = warm_preview(project, quick)
         print(f"Preview rebuild after an edit in a running `serve` (warm)  {warm:6.3f} s")
 
-        check, check_peak = median_of(runs, lambda: None, lambda: cli(project, "check"))
+        check, check_peak = median_of(quick, lambda: None, lambda: cli(project, "check"))
         print(f"check                                                      {check:6.3f} s   peak {check_peak:5.0f} MB")
 
-        large = copy_project(Path(folder) / "ten")
-        scale_content(large, 10)
+        assess, assess_peak = assess_register(project, Path(folder), runs)
+        print(f"assess, generated register of 100,000 rows                 {assess:6.2f} s   peak {assess_peak:5.0f} MB")
+
+        large = Path(folder) / "ten"
+        factor = scale_to_ten_times(large)
         ratio_words = words(large) / words(project)
 
         def clean_large() -> None:
@@ -228,7 +295,10 @@ def main() -> None:
 
         large_build, large_peak = median_of(runs, clean_large, lambda: cli(large, "build", "--force"))
         large_check, _ = median_of(runs, lambda: None, lambda: cli(large, "check"))
-        print(f"\nSynthetic content: prose sections repeated ten times ({ratio_words:.1f}x the words of all content)")
+        print(
+            f"\nSynthetic content: prose sections, Core Terms and schedules repeated {factor} times "
+            f"({ratio_words:.1f}x the words of all content)"
+        )
         print(
             f"  clean full build  {large_build:6.2f} s   peak {large_peak:5.0f} MB   ({large_build / clean_build:.1f}x the bundled build)"
         )

@@ -51,6 +51,14 @@ class Edition:
             self._renderer = GuidanceRenderer(self.book, self.document, create_environment(self.project, self.caching), self.history)
         return self._renderer
 
+    def rules_json(self) -> str:
+        """rules.json, made once for the output and the checks."""
+        if "rules_json" not in self.cache:
+            from guidance_builder.render.rules_json import render_rules_json
+
+            self.cache["rules_json"] = render_rules_json(self.book, self.document)
+        return self.cache["rules_json"]
+
 
 def load_edition(project: Project, diagnostics: Diagnostics) -> Edition | None:
     documents = load_yaml_files(project, diagnostics)
@@ -175,13 +183,20 @@ class PendingRender:
     renderer: PdfRenderer | None
     owns_renderer: bool
 
-    def finish(self) -> RenderedEdition:
+    def finish(self, as_ready: Callable[[str, bytes], None] | None = None) -> RenderedEdition:
+        """Wait for the PDFs; `as_ready` sees each one the moment it is rendered, while the
+        others still render."""
         try:
-            files = self.files
-            jobs = [value for value in files.values() if isinstance(value, PdfJob)]
-            if jobs:
-                rendered = _pdf_bytes(self.edition.project, self.renderer.results(jobs))
-                files = {path: rendered[value] if isinstance(value, PdfJob) else value for path, value in files.items()}
+            files = dict(self.files)
+            paths = {value: path for path, value in files.items() if isinstance(value, PdfJob)}
+            outcomes = []
+            for outcome in self.renderer.each_result(list(paths)) if paths else ():
+                outcomes.append(outcome)
+                if outcome.data is not None and not outcome.problems:
+                    files[paths[outcome.job]] = outcome.data
+                    if as_ready is not None:
+                        as_ready(paths[outcome.job], outcome.data)
+            _pdf_bytes(self.edition.project, outcomes)  # every render's problems at once
         finally:
             if self.owns_renderer:
                 self.renderer.close()

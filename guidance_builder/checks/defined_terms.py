@@ -19,30 +19,37 @@ def _loose(form: str) -> str:
     return r"[\s-]+".join(words)
 
 
-def term_patterns(book) -> list[tuple[object, re.Pattern, set[str]]]:
-    """For each definition: a pattern matching every spelling close to its forms, and the exact forms."""
+def term_patterns(book) -> list[tuple[object, re.Pattern, set[str], set[str]]]:
+    """For each definition: a pattern matching every spelling close to its forms, the exact
+    forms, and the first word of each form (text without any of them cannot match)."""
     result = []
     for definition in book.definitions:
         forms = [definition.term, *definition.forms]
         alternatives = sorted({_loose(f) for f in forms}, key=len, reverse=True)
         pattern = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")s?(?![\w-])", re.I)
-        result.append((definition, pattern, {f.lower() for f in forms}))
+        first_words = {re.split(r"[\s-]+", f.strip())[0].casefold() for f in forms if f.strip()}
+        result.append((definition, pattern, {f.lower() for f in forms}, first_words))
     return result
 
 
 def run(edition, diagnostics: Diagnostics) -> None:
     patterns = term_patterns(edition.book)
     linked: dict[tuple[str, str], bool] = {}
-    for piece in prose_pieces(edition.document):
+    for piece in prose_pieces(edition):
         if piece.heading:
             continue
         if piece.kind == "helper":
             if piece.meta["kind"] == "term":
                 linked[(piece.section.id, piece.meta["arg"])] = True
             continue
+        folded = piece.text.casefold()
+        # Most prose names no term: a substring test skips a pattern that cannot match.
+        candidates = [p for p in patterns if any(word in folded for word in p[3])]
+        if not candidates:
+            continue
         where = Location(piece.section.display, piece.line)
         claimed: list[tuple[int, int]] = []
-        for definition, pattern, exact in patterns:
+        for definition, pattern, exact, _ in candidates:
             for match in pattern.finditer(piece.text):
                 if any(start < match.end() and match.start() < end for start, end in claimed):
                     continue

@@ -68,7 +68,7 @@ def run(edition, diagnostics: Diagnostics) -> None:
     book = edition.book
     known_values = _known_values(book)
     allowed_reported: set[int] = set()
-    for piece in prose_pieces(edition.document):
+    for piece in prose_pieces(edition):
         if piece.kind != "text":
             continue
         paragraph = piece.paragraph

@@ -18,7 +18,7 @@ SHALL = re.compile(r"\bshall\b", re.I)
 
 def run(edition, diagnostics: Diagnostics) -> None:
     duty_has_must: dict[int, bool] = {}
-    for piece in prose_pieces(edition.document):
+    for piece in prose_pieces(edition):
         if piece.kind != "text":
             continue
         where = Location(piece.section.display, piece.line)

@@ -14,18 +14,22 @@ NAME = "Procedure and text agree"
 STEP_LINK = re.compile(r"go to step (\d+)", re.I)
 
 
+ASKED_KINDS = ("triggers", "criteria", "exemptions")
+
+
+def asked_at(step) -> list[str]:
+    return [f"{kind}.{item}" for kind in ASKED_KINDS for item in getattr(step.asks, kind)]
+
+
 def asked_items(procedure: Procedure) -> list[str]:
-    return [
-        f"{kind}.{item}" for step in procedure.steps for kind in ("triggers", "criteria", "exemptions") for item in getattr(step.asks, kind)
-    ]
+    return [item for step in procedure.steps for item in asked_at(step)]
 
 
 def walk_definition(procedure: Procedure, answers: dict[str, bool]) -> str:
     steps = {s.id: s for s in procedure.steps}
     step = steps[procedure.start]
     while True:
-        asked = [f"{kind}.{item}" for kind in ("triggers", "criteria", "exemptions") for item in getattr(step.asks, kind)]
-        branch = step.if_any if any(answers[a] for a in asked) else step.if_none
+        branch = step.if_any if any(answers[a] for a in asked_at(step)) else step.if_none
         if branch.outcome:
             return branch.outcome
         step = steps[branch.next]
@@ -42,6 +46,8 @@ def run(edition, diagnostics: Diagnostics) -> None:
     page = guidance_page(edition)
     outcome_by_name = {o.name.lower(): o.id for o in procedure.outcomes}
     where = edition.sources.location("procedure.yaml", ("steps",))
+    every_path = [(answers, walk_definition(procedure, answers)) for answers in combinations(procedure)]
+    asked = [asked_at(step) for step in procedure.steps]
     for label, read in (("numbered steps", _read_steps), ("diagram", _read_diagram)):
         described = read(page, procedure, outcome_by_name)
         if described is None:
@@ -52,9 +58,8 @@ def run(edition, diagnostics: Diagnostics) -> None:
                 check=NAME,
             )
             continue
-        for answers in combinations(procedure):
-            expected = walk_definition(procedure, answers)
-            got = _walk_text(described, procedure, answers)
+        for answers, expected in every_path:
+            got = _walk_text(described, asked, answers)
             if got != expected:
                 yes = ", ".join(k for k, v in answers.items() if v) or "nothing"
                 diagnostics.error(
@@ -66,14 +71,13 @@ def run(edition, diagnostics: Diagnostics) -> None:
                 break
 
 
-def _walk_text(described: list[dict[str, str]], procedure: Procedure, answers: dict[str, bool]) -> str:
+def _walk_text(described: list[dict[str, str]], asked: list[list[str]], answers: dict[str, bool]) -> str:
+    """Follow the text's yes/no links; `asked` holds what each step of the procedure asks, in order."""
     index = 0
     for _ in range(len(described) + 1):
-        if index >= len(described) or index >= len(procedure.steps):
+        if index >= len(described) or index >= len(asked):
             return "missing step"
-        step = procedure.steps[index]
-        asked = [f"{kind}.{item}" for kind in ("triggers", "criteria", "exemptions") for item in getattr(step.asks, kind)]
-        target = described[index]["yes" if any(answers[a] for a in asked) else "no"]
+        target = described[index]["yes" if any(answers[a] for a in asked[index]) else "no"]
         if target.startswith("step:"):
             index = int(target[5:]) - 1
         else:

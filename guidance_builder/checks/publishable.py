@@ -16,7 +16,7 @@ def run(edition, diagnostics: Diagnostics) -> None:
     final = book.meta.status == "final"
     report = diagnostics.error if final else diagnostics.warning
     why = "an edition marked final" if final else "a draft"
-    for piece in prose_pieces(edition.document):
+    for piece in prose_pieces(edition):
         where = Location(piece.section.display, piece.line)
         if piece.kind == "text" and MARKERS.search(piece.text):
             report(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
-from lxml.html import HtmlElement
+from lxml import etree
+from lxml.etree import _Element as Element
 
 WEB_ASSETS = "../assets/"
 
@@ -13,18 +13,22 @@ WEB_ASSETS = "../assets/"
 class Page:
     def __init__(self, html: str):
         self.html = html
-        self.root = lxml.html.document_fromstring(html)
-        self.by_id: dict[str, HtmlElement] = {e.get("id"): e for e in self.root.xpath("//*[@id]")}
+        # Plain etree elements: lxml.html's element classes cost a Python call per element.
+        self.root = etree.fromstring(html, _PARSER)
+        self.by_id: dict[str, Element] = {e.get("id"): e for e in self.root.xpath("//*[@id]")}
 
-    def text(self, element: HtmlElement | None = None) -> str:
+    def text(self, element: Element | None = None) -> str:
         return plain(element if element is not None else self.root)
 
-    def with_class(self, name: str) -> list[HtmlElement]:
+    def with_class(self, name: str) -> list[Element]:
         return self.root.xpath(f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]")
 
 
-def plain(element: HtmlElement) -> str:
-    return normal(element.text_content())
+_PARSER = etree.HTMLParser()
+
+
+def plain(element: Element) -> str:
+    return normal(element.xpath("string()"))
 
 
 def normal(text: str) -> str:
@@ -32,7 +36,7 @@ def normal(text: str) -> str:
 
 
 def strip_tags(html: str) -> str:
-    return normal(lxml.html.fragment_fromstring(html, create_parent="p").text_content())
+    return plain(etree.fromstring(f"<p>{html}</p>", _PARSER))
 
 
 def guidance_page(edition) -> Page:

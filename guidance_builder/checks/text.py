@@ -20,7 +20,14 @@ class Piece:
     meta: dict | None = None
 
 
-def prose_pieces(document: GuidanceDocument) -> Iterator[Piece]:
+def prose_pieces(edition) -> list[Piece]:
+    """Every piece of the edition's prose, walked once and shared by the checks that read it."""
+    if "prose_pieces" not in edition.cache:
+        edition.cache["prose_pieces"] = list(_walk(edition.document))
+    return edition.cache["prose_pieces"]
+
+
+def _walk(document: GuidanceDocument) -> Iterator[Piece]:
     for section in document.sections:
         paragraphs = {p.number: p for p in section.paragraphs}
         current: Paragraph | None = None

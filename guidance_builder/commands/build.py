@@ -29,14 +29,45 @@ class BuildReport:
 
 
 def inputs_fingerprint(project: Project, with_pdf: bool) -> str:
+    """A hash of everything that makes the site. A file's hash is reused while its size and
+    modification time are unchanged and it is older than the last fingerprint (as git's index
+    does), so an unchanged tree costs a `stat` per file."""
+    import json
+    import time
+
+    remembered_path = project.build / ".cache" / "file-hashes.json"
+    try:
+        remembered = json.loads(remembered_path.read_text())
+    except (OSError, ValueError):
+        remembered = {}
+    trusted_before = remembered.pop("", 0)
+    now = time.time_ns()
+    hashes: dict[str, list] = {}
     digest = hashlib.sha256(f"pdf={with_pdf}\n".encode())
     for folder in (project.content, project.templates, project.editions, PACKAGE):
         if not folder.is_dir():
             continue
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(f"{path}\n".encode())
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            if "__pycache__" in path.parts or not path.is_file():
+                continue
+            stat = path.stat()
+            key = str(path)
+            known = remembered.get(key)
+            if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns and stat.st_mtime_ns < trusted_before:
+                file_hash = known[2]
+            else:
+                file_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+            hashes[key] = [stat.st_size, stat.st_mtime_ns, file_hash]
+            digest.update(f"{path}\n{file_hash}\n".encode())
+    if project.build.is_dir():
+        # Files changed in the same clock tick as this run may change again unseen: they are
+        # hashed afresh next time.
+        hashes[""] = now - 2_000_000_000
+        with contextlib.suppress(OSError):
+            remembered_path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = remembered_path.with_suffix(".tmp")
+            temporary.write_text(json.dumps(hashes))
+            temporary.replace(remembered_path)
     return digest.hexdigest()
 
 
@@ -47,43 +78,56 @@ def _stamp(project: Project) -> Path:
 def site_files(edition, with_pdf: bool = True, renderer=None, before_waiting=None) -> dict[str, bytes]:
     """Every file of the site for this edition and all published ones. `before_waiting` runs
     while the PDFs render (the build passes the consistency checks)."""
-    from guidance_builder.commands.check import verify_outputs
-    from guidance_builder.editions.site import SiteEdition, assemble_site, from_published
+    from guidance_builder.commands.check import output_problems
+    from guidance_builder.diagnostics import ContentError
+    from guidance_builder.editions.site import assemble_site, from_published, in_force
     from guidance_builder.pipeline import RenderContext, start_render
     from guidance_builder.render.outputs import asset_outputs
 
     histories = {entry.version: entry.changes for entry in edition.history}
-    editions: list[SiteEdition] = [from_published(p, histories.get(p.version, [])) for p in edition.published]
+    editions = [from_published(p, histories.get(p.version, [])) for p in edition.published]
+    context = RenderContext(edition, edition.renderer().env, with_pdf)
     if edition.frozen is None:
         pending = start_render(edition, with_pdf=with_pdf, renderer=renderer)
+        # While the PDFs render (or the checks run alongside): check the outputs already made,
+        # then each PDF the moment it arrives. The consistency checks' problems come first.
+        made = {path: data for path, data in pending.files.items() if isinstance(data, bytes)}
+        problems = output_problems(edition, made)
         if before_waiting is not None:
             before_waiting()
-        rendered = pending.finish()
-        verify_outputs(edition, rendered.files)
-        prefix = f"{rendered.version}/"
-        own = {k.removeprefix(prefix): v for k, v in rendered.files.items() if k.startswith(prefix)}
-        shared = {k: v for k, v in rendered.files.items() if not k.startswith(prefix)}
-        meta = edition.book.meta
-        editions.append(
-            SiteEdition(
-                meta.version,
-                meta.title,
-                meta.status,
-                meta.change_type,
-                meta.change_summary,
-                meta.publication_date,
-                meta.effective_date,
-                own,
-                histories.get(meta.version, []),
-                False,
-            )
-        )
+        if with_pdf:  # the search index needs only the HTML: build it before the PDFs arrive
+            _search(context, in_force([*editions, _site_edition(edition, made, histories)]))
+        rendered = pending.finish(as_ready=lambda path, data: problems.extend(output_problems(edition, {path: data})))
+        if problems:
+            raise ContentError(sorted(problems, key=lambda d: d.location))
+        editions.append(_site_edition(edition, rendered.files, histories))
+        shared = {k: v for k, v in rendered.files.items() if not k.startswith(f"{rendered.version}/")}
     else:
         if before_waiting is not None:
             before_waiting()
         shared = asset_outputs(RenderContext(edition, edition.renderer().env, with_pdf=False))
-    context = RenderContext(edition, edition.renderer().env, with_pdf)
     return assemble_site(editions, shared, context.env, edition.book.meta.site_url, search=lambda current: _search(context, current))
+
+
+def _site_edition(edition, files: dict[str, object], histories):
+    """The working edition as the site lists it, with its own files (those under its version)."""
+    from guidance_builder.editions.site import SiteEdition
+
+    meta = edition.book.meta
+    prefix = f"{meta.version}/"
+    own = {k.removeprefix(prefix): v for k, v in files.items() if k.startswith(prefix)}
+    return SiteEdition(
+        meta.version,
+        meta.title,
+        meta.status,
+        meta.change_type,
+        meta.change_summary,
+        meta.publication_date,
+        meta.effective_date,
+        own,
+        histories.get(meta.version, []),
+        False,
+    )
 
 
 def _search(context, current) -> dict[str, bytes]:
@@ -114,14 +158,19 @@ def run(project: Project, with_pdf: bool = True, force: bool = False, jobs: int 
     # PDF workers start first: they import WeasyPrint while this process checks the content.
     starting = PdfRenderer(project.assets, project.build / ".cache" / "pdf", jobs) if with_pdf else contextlib.nullcontext()
     with starting as renderer:
+        from guidance_builder.checks.alongside import ChecksAlongside
         from guidance_builder.commands.check import verify
         from guidance_builder.pipeline import require_edition
         from guidance_builder.publish import publish
 
         edition, _ = require_edition(project, caching=True)
         warnings: list[str] = []
-        # The checks run while the PDFs render; nothing is published unless they pass.
-        files = site_files(edition, with_pdf=with_pdf, renderer=renderer, before_waiting=lambda: warnings.extend(verify(edition)))
+        # The checks run while the PDFs render, or beside the HTML when there are no PDFs;
+        # nothing is published unless they pass.
+        with ChecksAlongside(edition, fork=not with_pdf) as checks:
+            files = site_files(
+                edition, with_pdf=with_pdf, renderer=renderer, before_waiting=lambda: warnings.extend(verify(edition, checks.result()))
+            )
         publish(files, project.build / "site")
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(fingerprint)

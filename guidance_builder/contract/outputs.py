@@ -33,9 +33,13 @@ def record_pdf(context: RenderContext) -> bytes:
     return context.pdf(html, "assessment-record.pdf", "record/assessment-record.html", forms=True)
 
 
-def contract_outputs(context: RenderContext) -> dict[str, bytes]:
-    from guidance_builder.contract.docx_writer import render_docx
+def _docx(document: ContractDocument, book) -> bytes:
+    from guidance_builder.contract.docx_writer import render_docx  # python-docx is slow to import; most builds reuse the DOCX
 
+    return render_docx(document, book)
+
+
+def contract_outputs(context: RenderContext) -> dict[str, bytes]:
     document = require_contract(context.edition)
     renderer = ContractRenderer(document, context.edition.book, context.env)
     version = context.version
@@ -44,7 +48,7 @@ def contract_outputs(context: RenderContext) -> dict[str, bytes]:
         f"{version}/model-contract.docx": context.memo(
             "model-contract.docx",
             [*(doc.path.read_bytes() for doc in document.documents.values()), context.edition.book.model_dump_json()],
-            lambda: render_docx(document, context.edition.book),
+            lambda: _docx(document, context.edition.book),
         ),
     }
     if context.with_pdf:

@@ -6,14 +6,13 @@ Everything is computed from content dates, never the clock, so two builds are by
 
 from __future__ import annotations
 
-import asyncio
 import datetime
 import functools
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from xml.sax.saxutils import escape as xml_escape
+from html import escape
 
 import jinja2
 
@@ -170,20 +169,20 @@ def atom_feed(editions: list[SiteEdition], site_url: str) -> bytes:
         link = f"{site_url}{e.version}/guidance.html"
         entries.append(
             "  <entry>\n"
-            f"    <id>{xml_escape(link)}</id>\n"
-            f"    <title>{xml_escape(e.title)}: version {e.version} ({e.status})</title>\n"
-            f'    <link rel="alternate" type="text/html" href="{xml_escape(link)}"/>\n'
+            f"    <id>{escape(link, quote=False)}</id>\n"
+            f"    <title>{escape(e.title, quote=False)}: version {e.version} ({e.status})</title>\n"
+            f'    <link rel="alternate" type="text/html" href="{escape(link, quote=False)}"/>\n'
             f"    <updated>{stamp(e.publication_date)}</updated>\n"
-            f"    <summary>{xml_escape(e.change_summary)}</summary>\n"
+            f"    <summary>{escape(e.change_summary, quote=False)}</summary>\n"
             "  </entry>\n"
         )
     feed = (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<feed xmlns="http://www.w3.org/2005/Atom">\n'
-        f"  <id>{xml_escape(site_url)}</id>\n"
-        f"  <title>{xml_escape(editions[0].title)}: editions</title>\n"
-        f'  <link rel="self" href="{xml_escape(site_url)}feed.xml"/>\n'
-        f'  <link rel="alternate" href="{xml_escape(site_url)}"/>\n'
+        f"  <id>{escape(site_url, quote=False)}</id>\n"
+        f"  <title>{escape(editions[0].title, quote=False)}: editions</title>\n"
+        f'  <link rel="self" href="{escape(site_url, quote=False)}feed.xml"/>\n'
+        f'  <link rel="alternate" href="{escape(site_url, quote=False)}"/>\n'
         f"  <updated>{stamp(updated)}</updated>\n"
         "  <author><name>guidance-builder</name></author>\n" + "".join(entries) + "</feed>\n"
     )
@@ -192,7 +191,7 @@ def atom_feed(editions: list[SiteEdition], site_url: str) -> bytes:
 
 def sitemap(files: dict[str, bytes], site_url: str) -> bytes:
     pages = sorted(p for p in files if p.endswith(".html") and p != "404.html" and not p.startswith(("pagefind/", "latest/")))
-    urls = "".join(f"  <url><loc>{xml_escape(site_url + page)}</loc></url>\n" for page in pages)
+    urls = "".join(f"  <url><loc>{escape(site_url + page, quote=False)}</loc></url>\n" for page in pages)
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n"
     ).encode()
@@ -204,6 +203,8 @@ def checksums(files: dict[str, bytes]) -> bytes:
 
 def search_index(current: SiteEdition) -> dict[str, bytes]:
     """A Pagefind index of the edition in force's guidance, built in memory."""
+    import asyncio
+
     from pagefind.service import PagefindService
 
     async def build() -> list[dict]:

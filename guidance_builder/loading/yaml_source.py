@@ -8,6 +8,7 @@ ourselves lets us refuse duplicate keys, unknown tags and alias bombs, and recor
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -215,23 +216,24 @@ def read_text(path: Path, display: str, diagnostics: Diagnostics) -> str | None:
         line = raw[: error.start].count(b"\n") + 1
         diagnostics.error(Location(display, line), "file is not valid UTF-8 text", "save it as UTF-8")
         return None
-    # split("\n"), not splitlines(): splitlines() treats form feeds and other control
-    # characters as line breaks, which would hide them from this check.
-    for number, content in enumerate(text.split("\n"), 1):
-        content = content.removesuffix("\r")
-        bad = next((ch for ch in content if (ord(ch) < 32 and ch != "\t") or 127 <= ord(ch) <= 159 or ch in _BIDI), None)
-        if bad is not None:
-            diagnostics.error(
-                Location(display, number, content.index(bad) + 1),
-                f"{'bidirectional ' if bad in _BIDI else ''}control character U+{ord(bad):04X} in text",
-                "delete it; it is invisible and unsafe in output",
-            )
-            return None
+    bad = _UNSAFE_CHARACTER.search(text)
+    if bad is not None:
+        character = bad.group()
+        line_start = text.rfind("\n", 0, bad.start()) + 1
+        diagnostics.error(
+            Location(display, text.count("\n", 0, bad.start()) + 1, bad.start() - line_start + 1),
+            f"{'bidirectional ' if character in _BIDI else ''}control character U+{ord(character):04X} in text",
+            "delete it; it is invisible and unsafe in output",
+        )
+        return None
     return text.lstrip("\ufeff")
 
 
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 """Bidirectional embeddings, overrides and isolates: they make text display in another order than it reads."""
+
+_UNSAFE_CHARACTER = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]|\r(?!\n|\\Z)")
+"""C0 and C1 controls other than tab and line ends (a CR only before a LF), and bidirectional controls."""
 
 
 def _syntax_hint(problem: str) -> str:

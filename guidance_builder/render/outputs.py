@@ -11,7 +11,6 @@ from guidance_builder.diagnostics import ContentError, Diagnostic, Location
 from guidance_builder.engine.checker import checker_outputs
 from guidance_builder.pipeline import RenderContext
 from guidance_builder.render.addresses import ASSET_PREFIX
-from guidance_builder.render.rules_json import render_rules_json
 
 FRONTEND_FILES = ("govuk-frontend.css", "govuk-frontend.min.js")
 """GOV.UK Frontend's styles (compiled with the system font stack) and script, from scripts/setup."""
@@ -26,8 +25,7 @@ def guidance_outputs(context: RenderContext) -> dict[str, bytes]:
 
 
 def rules_outputs(context: RenderContext) -> dict[str, bytes]:
-    edition = context.edition
-    return {f"{context.version}/rules.json": render_rules_json(edition.book, edition.document).encode()}
+    return {f"{context.version}/rules.json": context.edition.rules_json().encode()}
 
 
 def asset_outputs(context: RenderContext) -> dict[str, bytes]:

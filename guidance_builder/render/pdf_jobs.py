@@ -12,12 +12,15 @@ import functools
 import hashlib
 import os
 import signal
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib.metadata import version as package_version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from guidance_builder import __version__
+
+if TYPE_CHECKING:  # the pool is imported only when PDFs are made
+    from concurrent.futures import ProcessPoolExecutor
 
 
 @dataclass(frozen=True)
@@ -55,11 +58,18 @@ def builder_fingerprint() -> str:
     return digest.hexdigest()
 
 
+@functools.cache
+def _weasyprint_version() -> str:
+    from importlib.metadata import version
+
+    return version("weasyprint")
+
+
 def job_key(job: PdfJob, assets_fingerprint: str) -> str:
     digest = hashlib.sha256()
     for part in (
         builder_fingerprint(),
-        package_version("weasyprint"),
+        _weasyprint_version(),
         assets_fingerprint,
         str(job.forms),
         job.identifier.decode(),
@@ -112,6 +122,8 @@ class PdfRenderer:
 
     def start(self) -> PdfRenderer:
         if self.workers > 1 and self.pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
             self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_die_with_parent, initargs=(os.getpid(),))
             for _ in range(self.workers):
                 self.pool.submit(_warm)
@@ -132,15 +144,23 @@ class PdfRenderer:
             self.pending[job] = None
 
     def results(self, jobs: list[PdfJob]) -> list[PdfOutcome]:
+        """The outcome of each job, in the order given."""
+        outcomes = {outcome.job: outcome for outcome in self.each_result(jobs)}
+        return [outcomes[job] for job in jobs]
+
+    def each_result(self, jobs: list[PdfJob]) -> Iterator[PdfOutcome]:
+        """The outcome of each job, in the order they finish, each as soon as it is ready."""
         for job in jobs:
             self.submit(job)
-        outcomes = []
-        for job in jobs:
-            waiting = self.pending[job]
-            if isinstance(waiting, PdfOutcome):
-                outcomes.append(waiting)
+        waiting = list(dict.fromkeys(jobs))
+        while waiting:
+            job = self._first_ready(waiting)
+            waiting.remove(job)
+            pending = self.pending[job]
+            if isinstance(pending, PdfOutcome):
+                yield pending
                 continue
-            data, problems = waiting.result() if waiting is not None else _render(job, self.assets)
+            data, problems = pending.result() if pending is not None else _render(job, self.assets)
             outcome = PdfOutcome(job, data, problems, False)
             self.pending[job] = outcome
             stored = self._stored(job)
@@ -149,15 +169,25 @@ class PdfRenderer:
                 temporary = stored.with_suffix(".tmp")
                 temporary.write_bytes(data)
                 temporary.replace(stored)
-            outcomes.append(outcome)
-        return outcomes
+            yield outcome
+
+    def _first_ready(self, jobs: list[PdfJob]) -> PdfJob:
+        rendering = {}
+        for job in jobs:
+            pending = self.pending[job]
+            if pending is None or isinstance(pending, PdfOutcome):
+                return job
+            rendering[pending] = job
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        done, _ = wait(rendering, return_when=FIRST_COMPLETED)
+        return next(job for future, job in rendering.items() if future in done)
 
     def close(self) -> None:
         if self.pool is None:
             return
         pool, self.pool = self.pool, None
-        unfinished = [f for f in self.pending.values() if isinstance(f, Future) and not f.done()]
-        if unfinished:
+        if any(f is not None and not isinstance(f, PdfOutcome) and not f.done() for f in self.pending.values()):
             # A failed or interrupted build: stop the renders now instead of waiting for them.
             # (shutdown(wait=False) would leave the executor's exit hook writing to a closed
             # pipe, which prints a traceback as the interpreter exits.)
