@@ -1,5 +1,3 @@
-import sys
+from guidance_builder.cli import run
 
-from guidance_builder.cli import main
-
-sys.exit(main())
+run()

@@ -9,7 +9,9 @@ Each subcommand lives in commands/<name>.py with `configure(parser)` and
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
+import os
 import signal
 import sys
 import threading
@@ -64,6 +66,9 @@ def _command_module(name: str):
 
 
 def main(argv: list[str] | None = None) -> int:
+    # One command, then exit: collect cyclic garbage rarely (mypy's setting). The default
+    # collects a hundred times in a preview build, a tenth of its time, and frees almost nothing.
+    gc.set_threshold(200_000, 30, 30)
     argv = sys.argv[1:] if argv is None else argv
     parser = make_parser(argv)
     args = parser.parse_args(argv)
@@ -103,5 +108,26 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
+def run() -> None:
+    """The console entry point: run one command, then end the process at once. Tearing the
+    interpreter down (freeing every object one by one) takes longer than a preview build's
+    checks; every command has closed its files and processes by the time it returns, so
+    only the standard streams are left to flush. (mypy ends the same way.)"""
+    try:
+        code = main()
+    except SystemExit as stop:  # argparse: --help, --version, a usage error
+        if stop.code is None or isinstance(stop.code, int):
+            code = stop.code or 0
+        else:
+            print(stop.code, file=sys.stderr)
+            code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
