@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 import yaml
-from assess_register import generate, run_once
+from assess_register import MemorySampler, generate
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -54,11 +54,14 @@ def run_timed(args: list[str]) -> float:
 
 def peak_memory(args: list[str]) -> float:
     """Peak memory (MB) of one more run of the command: every process it starts, together."""
-    os.chdir(ROOT)
-    done, _, _, peak_mb, _ = run_once(args)
-    if done.returncode not in (0, 2):
-        raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr}")
-    return peak_mb
+    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    sampler = MemorySampler(process.pid)
+    sampler.start()
+    _, stderr = process.communicate()
+    sampler.stop()
+    if process.returncode not in (0, 2):
+        raise SystemExit(f"{' '.join(args)} failed:\n{stderr}")
+    return sampler.peak_mb
 
 
 def cli(project: Path, *args: str) -> list[str]:

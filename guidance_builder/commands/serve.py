@@ -38,7 +38,8 @@ class Preview:
                 with self.lock:
                     build.run(self.project, with_pdf=with_pdf)
                 self.errors = []
-                print(f"rebuilt ({'with' if with_pdf else 'HTML only, PDFs next' if self.with_pdf else 'without'} PDFs)", file=sys.stderr)
+                stage = "with PDFs" if with_pdf else "HTML only; PDFs next" if self.with_pdf else "without PDFs"
+                print(f"rebuilt ({stage})", file=sys.stderr)
             except ContentError as error:
                 self.errors = [str(d) for d in error.diagnostics]
                 for line in self.errors:
