@@ -14,7 +14,8 @@ class Page:
     def __init__(self, html: str):
         self.html = html
         # Plain etree elements: lxml.html's element classes cost a Python call per element.
-        self.root = etree.fromstring(html, _PARSER)
+        root = etree.fromstring(html, _PARSER)
+        self.root = root if root is not None else etree.fromstring("<html></html>", _PARSER)  # an empty page: nothing to find
         self.by_id: dict[str, Element] = {e.get("id"): e for e in self.root.xpath("//*[@id]")}
 
     def text(self, element: Element | None = None) -> str:
@@ -36,7 +37,7 @@ def normal(text: str) -> str:
 
 
 def strip_tags(html: str) -> str:
-    return plain(etree.fromstring(f"<p>{html}</p>", _PARSER))
+    return plain(etree.fromstring(f"<p>{html}</p>", _PARSER))  # never empty: the <p> is there
 
 
 def guidance_page(edition) -> Page:
