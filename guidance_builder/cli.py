@@ -124,8 +124,10 @@ def run() -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+        except BrokenPipeError:  # the reader has gone: nothing more can be said
             pass
+        except (OSError, ValueError):  # output lost (a full disk): as Python's own shutdown does
+            code = code or 120
     os._exit(code)
 
 

@@ -189,14 +189,20 @@ class PendingRender:
         try:
             files = dict(self.files)
             paths = {value: path for path, value in files.items() if isinstance(value, PdfJob)}
-            outcomes = []
+            outcomes = {}
+            failed: Exception | None = None
             for outcome in self.renderer.each_result(list(paths)) if paths else ():
-                outcomes.append(outcome)
+                outcomes[outcome.job] = outcome
                 if outcome.data is not None and not outcome.problems:
                     files[paths[outcome.job]] = outcome.data
-                    if as_ready is not None:
-                        as_ready(paths[outcome.job], outcome.data)
-            _pdf_bytes(self.edition.project, outcomes)  # every render's problems at once
+                    if as_ready is not None and failed is None:
+                        try:
+                            as_ready(paths[outcome.job], outcome.data)
+                        except Exception as error:  # raised after the renders' own problems
+                            failed = error
+            _pdf_bytes(self.edition.project, [outcomes[job] for job in paths])  # every render's problems, in a stable order
+            if failed is not None:
+                raise failed
         finally:
             if self.owns_renderer:
                 self.renderer.close()

@@ -77,3 +77,24 @@ def test_a_bug_in_a_check_alongside_is_reported_as_a_bug(project: Path) -> None:
     assert "internal error: RuntimeError: boom in" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (project / "build" / "site").exists()
+
+
+def test_without_a_process_to_spare_the_checks_run_in_the_build(project: Path, tmp_path: Path) -> None:
+    attempts = tmp_path / "forks"
+    append = project / "content" / "sections" / "exemptions.md"
+    append.write_text(append.read_text().rstrip("\n") + "\n\nA council contract worth less than £207,720 is exempt.\n")
+    done = run_script(
+        project,
+        f"""
+        import types
+        import guidance_builder.checks.alongside as alongside
+        def fork():
+            open({str(attempts)!r}, "a").write("fork\\n")
+            raise OSError(11, "Resource temporarily unavailable")
+        alongside.os = types.SimpleNamespace(**{{**vars(os), "fork": fork}})
+        """,
+    )
+    assert attempts.read_text() == "fork\n"
+    assert done.returncode == 2, done.stderr
+    assert "the money amount '£207,720' is typed by hand" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -4,9 +4,11 @@ build does no needless work (WeasyPrint stays out of processes that make no PDF)
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.conftest import ROOT, copy_project, run_cli
@@ -55,6 +57,22 @@ def test_an_unchanged_project_is_not_rebuilt(tmp_path: Path) -> None:
         (project / "templates" / "assets" / "guidance.css").read_text() + "\n/* changed */\n"
     )
     assert "freshly rendered" in build(project, "--no-pdf")
+
+
+def test_a_change_that_keeps_size_and_modification_time_is_still_seen(tmp_path: Path) -> None:
+    """As `cp -p`, `rsync -a` or an archive leave it: new bytes, same size, the old mtime."""
+    project = copy_project(tmp_path / "project")
+    build(project, "--no-pdf")
+    time.sleep(1.2)  # past the second in which a changed file is always hashed afresh
+    assert "up to date" in build(project, "--no-pdf")
+    path = project / "content" / "guidance.yaml"
+    before = path.stat()
+    text = path.read_text()
+    assert "version: 0.2.0" in text
+    path.write_text(text.replace("version: 0.2.0", "version: 0.2.1"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    assert "version 0.2.1 is freshly rendered" in build(project, "--no-pdf")
 
 
 def test_weasyprint_is_imported_only_where_a_pdf_is_made(tmp_path: Path) -> None:

@@ -37,10 +37,18 @@ class ChecksAlongside:
         self.edition.renderer().page(print_mode=False, asset_base=WEB_ASSETS)
         contract_for(self.edition)
         reader, writer = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: run the checks, send the outcome, never return into the caller
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare: the checks run here when asked for
             os.close(reader)
-            _run_in_child(self.edition, writer)
+            os.close(writer)
+            return self
+        if pid == 0:  # the child: run the checks, send the outcome, never return into the caller
+            try:
+                os.close(reader)
+                _run_in_child(self.edition, writer)
+            finally:
+                os._exit(1)
         os.close(writer)
         self.pid, self.reader = pid, reader
         return self
@@ -66,6 +74,7 @@ class ChecksAlongside:
         except Exception:
             error = None
         if isinstance(error, Exception):
+            error.add_note(f"raised in the consistency checks' process:\n{trace}")
             raise error
         raise RuntimeError(f"the consistency checks failed:\n{trace}")
 
@@ -93,7 +102,9 @@ def _run_in_child(edition, writer: int) -> None:
         outcome = ("problems", run_checks(edition), "")
     except ContentError as error:
         outcome = ("content", error.diagnostics, "")
-    except Exception as error:  # a template error or a bug: the parent raises it as its own
+    except KeyboardInterrupt:  # Ctrl-C arrived before the default handler was back: the parent reports it
+        os._exit(130)
+    except BaseException as error:  # a template error or a bug: the parent raises it as its own
         try:
             raised = pickle.dumps(error)
         except Exception:

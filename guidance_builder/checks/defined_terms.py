@@ -43,8 +43,9 @@ def run(edition, diagnostics: Diagnostics) -> None:
                 linked[(piece.section.id, piece.meta["arg"])] = True
             continue
         folded = piece.text.casefold()
-        # Most prose names no term: a substring test skips a pattern that cannot match.
-        candidates = [p for p in patterns if any(word in folded for word in p[3])]
+        # Most prose names no term: a substring test skips a pattern that cannot match. (Not
+        # outside ASCII, where case rules differ: 'ı' matches 'i' in a pattern, not in a string.)
+        candidates = [p for p in patterns if any(word in folded for word in p[3])] if folded.isascii() else patterns
         if not candidates:
             continue
         where = Location(piece.section.display, piece.line)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,19 +30,18 @@ class BuildReport:
 
 
 def inputs_fingerprint(project: Project, with_pdf: bool) -> str:
-    """A hash of everything that makes the site. A file's hash is reused while its size and
-    modification time are unchanged and it is older than the last fingerprint (as git's index
-    does), so an unchanged tree costs a `stat` per file."""
+    """A hash of everything that makes the site. A file's hash is reused while its size,
+    inode, modification and change times are all as they were, and it had not changed for a
+    second before the hashes were last written (as git's index does, and against the same
+    filesystem clock), so an unchanged tree costs a `stat` per file."""
     import json
-    import time
 
     remembered_path = project.build / ".cache" / "file-hashes.json"
     try:
+        trusted_before = remembered_path.stat().st_mtime_ns - 1_000_000_000
         remembered = json.loads(remembered_path.read_text())
     except (OSError, ValueError):
-        remembered = {}
-    trusted_before = remembered.pop("", 0)
-    now = time.time_ns()
+        trusted_before, remembered = 0, {}
     hashes: dict[str, list] = {}
     digest = hashlib.sha256(f"pdf={with_pdf}\n".encode())
     for folder in (project.content, project.templates, project.editions, PACKAGE):
@@ -52,20 +52,18 @@ def inputs_fingerprint(project: Project, with_pdf: bool) -> str:
                 continue
             stat = path.stat()
             key = str(path)
+            seen = [stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns]
             known = remembered.get(key)
-            if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns and stat.st_mtime_ns < trusted_before:
-                file_hash = known[2]
+            if known and known[:4] == seen and max(stat.st_mtime_ns, stat.st_ctime_ns) < trusted_before:
+                file_hash = known[4]
             else:
                 file_hash = hashlib.sha256(path.read_bytes()).hexdigest()
-            hashes[key] = [stat.st_size, stat.st_mtime_ns, file_hash]
+            hashes[key] = [*seen, file_hash]
             digest.update(f"{path}\n{file_hash}\n".encode())
     if project.build.is_dir():
-        # Files changed in the same clock tick as this run may change again unseen: they are
-        # hashed afresh next time.
-        hashes[""] = now - 2_000_000_000
         with contextlib.suppress(OSError):
             remembered_path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = remembered_path.with_suffix(".tmp")
+            temporary = remembered_path.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_text(json.dumps(hashes))
             temporary.replace(remembered_path)
     return digest.hexdigest()
@@ -96,9 +94,11 @@ def site_files(edition, with_pdf: bool = True, renderer=None, before_waiting=Non
         if before_waiting is not None:
             before_waiting()
         if with_pdf:  # the search index needs only the HTML: build it before the PDFs arrive
-            _search(context, in_force([*editions, _site_edition(edition, made, histories)]))
+            # (a failure is met again, and reported, when the site is assembled below)
+            with contextlib.suppress(Exception):
+                _search(context, in_force([*editions, _site_edition(edition, made, histories)]))
         rendered = pending.finish(as_ready=lambda path, data: problems.extend(output_problems(edition, {path: data})))
-        if problems:
+        if any(p.severity == "error" for p in problems):
             raise ContentError(sorted(problems, key=lambda d: d.location))
         editions.append(_site_edition(edition, rendered.files, histories))
         shared = {k: v for k, v in rendered.files.items() if not k.startswith(f"{rendered.version}/")}
