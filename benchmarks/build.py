@@ -53,15 +53,18 @@ def run_timed(args: list[str]) -> float:
 
 
 def peak_memory(args: list[str]) -> float:
-    """Peak memory (MB) of one more run of the command: every process it starts, together."""
-    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    """Peak memory (MB) of one more run of the command: every process it starts, together
+    (sampled), and never less than its own largest resident set (which a short run's
+    samples can miss)."""
+    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     sampler = MemorySampler(process.pid)
     sampler.start()
-    _, stderr = process.communicate()
+    stderr = process.stderr.read().decode()
+    _, status, usage = os.wait4(process.pid, 0)
     sampler.stop()
-    if process.returncode not in (0, 2):
+    if os.waitstatus_to_exitcode(status) not in (0, 2):
         raise SystemExit(f"{' '.join(args)} failed:\n{stderr}")
-    return sampler.peak_mb
+    return max(sampler.peak_mb, usage.ru_maxrss / 1024)
 
 
 def cli(project: Path, *args: str) -> list[str]:
@@ -126,27 +129,34 @@ RAW_RENDER = textwrap.dedent(
 )
 
 
-def raw_renders(project: Path, runs: int) -> dict[str, tuple[float, float]]:
-    """Median (render seconds, whole fresh process seconds) for each PDF, rendered alone."""
-    results = {}
+def raw_render(source: Path, assets: Path, forms: bool) -> tuple[float, float]:
+    """(render seconds, whole fresh process seconds) of one print HTML file, rendered alone."""
+    start = time.perf_counter()
+    out = subprocess.run(
+        [PYTHON, "-c", RAW_RENDER, str(source), str(assets), "1" if forms else "0"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return float(out.stdout.split()[1]), time.perf_counter() - start
+
+
+def clean_build_against_raw_renders(project: Path, runs: int) -> tuple[float, dict[str, tuple[float, float]]]:
+    """Median clean build, and median raw renders of each PDF it makes. Each run times one
+    build, then each document alone, so both see the machine in the same state (this
+    virtual machine's speed drifts by tens of percent from minute to minute)."""
+    builds: list[float] = []
+    renders: dict[str, list[tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory() as folder:
+        sources = {}
         for path, job in print_html_documents(project).items():
-            source = Path(folder) / "page.html"
+            source = Path(folder) / f"{len(sources)}.html"
             source.write_text(job.html, encoding="utf-8")
-            renders, totals = [], []
-            for _ in range(runs):
-                start = time.perf_counter()
-                out = subprocess.run(
-                    [PYTHON, "-c", RAW_RENDER, str(source), str(project / "templates" / "assets"), "1" if job.forms else "0"],
-                    cwd=ROOT,
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                )
-                totals.append(time.perf_counter() - start)
-                renders.append(float(out.stdout.split()[1]))
-            results[path] = (statistics.median(renders), statistics.median(totals))
-    return results
+            sources[path] = (source, job.forms)
+        for _ in range(runs):
+            shutil.rmtree(project / "build", ignore_errors=True)
+            builds.append(run_timed(cli(project, "build", "--force")))
+            for path, (source, forms) in sources.items():
+                renders.setdefault(path, []).append(raw_render(source, project / "templates" / "assets", forms))
+    medians = {path: (statistics.median(r for r, _ in runs_), statistics.median(t for _, t in runs_)) for path, runs_ in renders.items()}
+    return statistics.median(builds), medians
 
 
 def warm_preview(project: Path, runs: int) -> float:
@@ -258,11 +268,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         project = copy_project(Path(folder) / "one")
 
-        def clean() -> None:
-            shutil.rmtree(project / "build", ignore_errors=True)
-
-        clean_build, clean_peak = median_of(runs, clean, lambda: cli(project, "build", "--force"))
-        raw = raw_renders(project, runs)
+        clean_build, raw = clean_build_against_raw_renders(project, runs)
+        shutil.rmtree(project / "build", ignore_errors=True)
+        clean_peak = peak_memory(cli(project, "build", "--force"))
         serial_render = sum(r for r, _ in raw.values())
         serial_process = sum(t for _, t in raw.values())
         print("Raw WeasyPrint renders, each alone in a fresh process (render only / whole process):")

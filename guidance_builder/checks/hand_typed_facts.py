@@ -43,6 +43,9 @@ PATTERNS = [
     ),
     ("version", re.compile(r"\bversion\s+\d+(?:\.\d+)+\b", re.I)),
 ]
+DIGIT = re.compile(r"\d")
+WITHOUT_DIGITS = [(kind, pattern) for kind, pattern in PATTERNS if kind == "reference"]
+"""The only pattern that can match text without a digit ('annex B'); the rest all need one."""
 COUNT = re.compile(rf"\b({NUMBER})\s+(?:(?:main|separate|different|statutory|key|possible)\s+)?({'|'.join(COUNTED.values())})\b", re.I)
 WORD_VALUES = {number_word(n): n for n in range(0, 13)}
 
@@ -84,7 +87,7 @@ def run(edition, diagnostics: Diagnostics) -> None:
             continue
         where = Location(piece.section.display, piece.line)
         taken: list[tuple[int, int]] = []
-        for kind, pattern in PATTERNS:
+        for kind, pattern in PATTERNS if DIGIT.search(piece.text) else WITHOUT_DIGITS:
             for match in pattern.finditer(piece.text):
                 if any(start < match.end() and match.start() < end for start, end in taken):
                     continue

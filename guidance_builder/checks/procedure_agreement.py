@@ -46,8 +46,14 @@ def run(edition, diagnostics: Diagnostics) -> None:
     page = guidance_page(edition)
     outcome_by_name = {o.name.lower(): o.id for o in procedure.outcomes}
     where = edition.sources.location("procedure.yaml", ("steps",))
-    every_path = [(answers, walk_definition(procedure, answers)) for answers in combinations(procedure)]
     asked = [asked_at(step) for step in procedure.steps]
+    # Every combination of answers is tried, but a walk depends only on which steps have any
+    # answer yes: each such pattern is walked once, with the first combination that gives it.
+    every_path: dict[tuple[bool, ...], tuple[dict[str, bool], str]] = {}
+    for answers in combinations(procedure):
+        pattern = tuple(any(answers[a] for a in items) for items in asked)
+        if pattern not in every_path:
+            every_path[pattern] = (answers, walk_definition(procedure, answers))
     for label, read in (("numbered steps", _read_steps), ("diagram", _read_diagram)):
         described = read(page, procedure, outcome_by_name)
         if described is None:
@@ -58,7 +64,7 @@ def run(edition, diagnostics: Diagnostics) -> None:
                 check=NAME,
             )
             continue
-        for answers, expected in every_path:
+        for answers, expected in every_path.values():
             got = _walk_text(described, asked, answers)
             if got != expected:
                 yes = ", ".join(k for k, v in answers.items() if v) or "nothing"
