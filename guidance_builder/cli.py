@@ -95,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_CONTENT
+    except BrokenPipeError:  # the reader stopped reading (`| head`): not an error of ours
+        return 141
     except KeyboardInterrupt as interrupt:
         print("interrupted; the previous output is unchanged.", file=sys.stderr)
         return 143 if isinstance(interrupt, _Terminated) else 130
@@ -124,8 +126,8 @@ def run() -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except BrokenPipeError:  # the reader has gone: nothing more can be said
-            pass
+        except BrokenPipeError:  # the reader has gone (`| head`): say nothing, as `main` does
+            code = code or 141
         except (OSError, ValueError):  # output lost (a full disk): as Python's own shutdown does
             code = code or 120
     os._exit(code)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 from guidance_builder import __version__
 from guidance_builder.cli import COMMANDS
@@ -81,3 +83,14 @@ def test_project_option_defaults_to_the_current_folder(tmp_path: Path):
     result = run_cli("check", cwd=tmp_path)
     assert result.code == 2
     assert result.stderr.splitlines()[0].startswith("content: content folder not found")
+
+
+@pytest.mark.parametrize("args", [("contract", "fields"), ("build", "--no-pdf", "--force")])
+def test_a_reader_that_stops_reading_is_not_an_error(project: Path, args: tuple[str, ...]):
+    """`guidance-builder ... | head`: no internal error, no traceback; the shell's SIGPIPE status."""
+    command = [sys.executable, "-m", "guidance_builder", "--project", str(project), *args]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process.stdout.close()  # nobody will read what the command prints
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 141, stderr
+    assert "internal error" not in stderr and "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
