@@ -75,6 +75,15 @@ def test_a_change_that_keeps_size_and_modification_time_is_still_seen(tmp_path: 
     assert "version 0.2.1 is freshly rendered" in build(project, "--no-pdf")
 
 
+def test_a_damaged_hash_cache_costs_only_a_fresh_fingerprint(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    build(project, "--no-pdf")
+    cache = project / "build" / ".cache" / "file-hashes.json"
+    for damaged in ("[1, 2]", "not json", '{"x": 5}', "{" + f'"{project / "content" / "guidance.yaml"}": [1, 2, 3, 4, 5, 6]' + "}"):
+        cache.write_text(damaged)
+        assert "up to date" in build(project, "--no-pdf"), damaged
+
+
 def test_weasyprint_is_imported_only_where_a_pdf_is_made(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     code = (

@@ -42,6 +42,8 @@ def inputs_fingerprint(project: Project, with_pdf: bool) -> str:
         remembered = json.loads(remembered_path.read_text())
     except (OSError, ValueError):
         trusted_before, remembered = 0, {}
+    if not isinstance(remembered, dict):  # a damaged cache is only a slower build
+        remembered = {}
     hashes: dict[str, list] = {}
     digest = hashlib.sha256(f"pdf={with_pdf}\n".encode())
     for folder in (project.content, project.templates, project.editions, PACKAGE):
@@ -54,7 +56,12 @@ def inputs_fingerprint(project: Project, with_pdf: bool) -> str:
             key = str(path)
             seen = [stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns]
             known = remembered.get(key)
-            if known and known[:4] == seen and max(stat.st_mtime_ns, stat.st_ctime_ns) < trusted_before:
+            if (
+                isinstance(known, list)
+                and known[:4] == seen
+                and len(known) == 5
+                and max(stat.st_mtime_ns, stat.st_ctime_ns) < trusted_before
+            ):
                 file_hash = known[4]
             else:
                 file_hash = hashlib.sha256(path.read_bytes()).hexdigest()
