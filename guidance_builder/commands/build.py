@@ -85,12 +85,14 @@ def site_files(edition, with_pdf: bool = True, renderer=None, before_waiting=Non
     while the PDFs render (the build passes the consistency checks)."""
     from guidance_builder.commands.check import output_problems
     from guidance_builder.diagnostics import ContentError
-    from guidance_builder.editions.site import assemble_site, from_published, in_force
+    from guidance_builder.editions.site import assemble_site, from_published, from_working, in_force
     from guidance_builder.pipeline import RenderContext, start_render
     from guidance_builder.render.outputs import asset_outputs
 
     histories = {entry.version: entry.changes for entry in edition.history}
     editions = [from_published(p, histories.get(p.version, [])) for p in edition.published]
+    meta = edition.book.meta
+    changes = histories.get(meta.version, [])
     context = RenderContext(edition, edition.renderer().env, with_pdf)
     if edition.frozen is None:
         pending = start_render(edition, with_pdf=with_pdf, renderer=renderer)
@@ -103,38 +105,17 @@ def site_files(edition, with_pdf: bool = True, renderer=None, before_waiting=Non
         if with_pdf:  # the search index needs only the HTML: build it before the PDFs arrive
             # (a failure is met again, and reported, when the site is assembled below)
             with contextlib.suppress(Exception):
-                _search(context, in_force([*editions, _site_edition(edition, made, histories)]))
+                _search(context, in_force([*editions, from_working(meta, made, changes)]))
         rendered = pending.finish(as_ready=lambda path, data: problems.extend(output_problems(edition, {path: data})))
         if any(p.severity == "error" for p in problems):
             raise ContentError(sorted(problems, key=lambda d: d.location))
-        editions.append(_site_edition(edition, rendered.files, histories))
+        editions.append(from_working(meta, rendered.files, changes))
         shared = {k: v for k, v in rendered.files.items() if not k.startswith(f"{rendered.version}/")}
     else:
         if before_waiting is not None:
             before_waiting()
         shared = asset_outputs(RenderContext(edition, edition.renderer().env, with_pdf=False))
     return assemble_site(editions, shared, context.env, edition.book.meta.site_url, search=lambda current: _search(context, current))
-
-
-def _site_edition(edition, files: dict[str, object], histories):
-    """The working edition as the site lists it, with its own files (those under its version)."""
-    from guidance_builder.editions.site import SiteEdition
-
-    meta = edition.book.meta
-    prefix = f"{meta.version}/"
-    own = {k.removeprefix(prefix): v for k, v in files.items() if k.startswith(prefix)}
-    return SiteEdition(
-        meta.version,
-        meta.title,
-        meta.status,
-        meta.change_type,
-        meta.change_summary,
-        meta.publication_date,
-        meta.effective_date,
-        own,
-        histories.get(meta.version, []),
-        False,
-    )
 
 
 def _search(context, current) -> dict[str, bytes]:

@@ -93,6 +93,24 @@ def from_published(edition: PublishedEdition, changes: list) -> SiteEdition:
     )
 
 
+def from_working(meta, files: dict[str, object], changes: list) -> SiteEdition:
+    """The working edition (its guidance.yaml metadata), with its own files: those under its version."""
+    prefix = f"{meta.version}/"
+    own = {k.removeprefix(prefix): v for k, v in files.items() if k.startswith(prefix)}
+    return SiteEdition(
+        meta.version,
+        meta.title,
+        meta.status,
+        meta.change_type,
+        meta.change_summary,
+        meta.publication_date,
+        meta.effective_date,
+        own,
+        changes,
+        False,
+    )
+
+
 def in_force(editions: list[SiteEdition]) -> SiteEdition:
     candidates = [e for e in editions if e.status in IN_FORCE_STATUSES] or editions
     return max(candidates, key=lambda e: version_key(e.version))
