@@ -11,10 +11,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from guidance_builder.diagnostics import Diagnostics, Location, close_match, describe_value, did_you_mean
+from guidance_builder.diagnostics import Diagnostics, Location, describe_value, did_you_mean
 from guidance_builder.loading.yaml_source import YamlDocument, YamlPath
 from guidance_builder.model import CONTENT_FILES, Rulebook
 from guidance_builder.model import content as c
+from guidance_builder.model.rulebook import OPTIONAL_FILES
 
 
 @dataclass
@@ -142,8 +143,9 @@ def _known_keys(schema: type[BaseModel]) -> set[str]:
 
 
 def assemble(models: dict[str, BaseModel]) -> Rulebook | None:
-    if set(models) != set(CONTENT_FILES):
+    if not set(models) >= set(CONTENT_FILES) - OPTIONAL_FILES:
         return None
+    facts = models.get("facts.yaml")
     good = models["good-reason.yaml"]
     thresholds = models["thresholds.yaml"]
     return Rulebook(
@@ -158,17 +160,11 @@ def assemble(models: dict[str, BaseModel]) -> Rulebook | None:
         threshold_assumption=thresholds.assumption,
         authority_types=thresholds.authority_types,
         procedure=models["procedure.yaml"],
+        facts=facts.facts if facts else [],
+        identity=facts.identity if facts else [],
+        thresholds_chosen_by=thresholds.chosen_by,
     )
 
-
-REQUIRED_IDS = {
-    "criteria": {"at_risk_contact", "coercive_powers", "rights_infringement"},
-    "exemptions": {"not_relevant_contract", "below_threshold", "inter_authority", "good_reason"},
-    "grounds": {"risk_mitigation", "insufficient_capacity"},
-    "support_measures": {"model_contract", "government_legal_department", "councillor_collaboration"},
-    "triggers": {"expiry", "termination"},
-}
-"""Ids the decision engine and the assess input format depend on: a public interface."""
 
 LIST_FILES = {
     "assumptions": ("assumptions.yaml", "assumptions"),
@@ -181,6 +177,7 @@ LIST_FILES = {
     "authority_types": ("thresholds.yaml", "authority_types"),
     "steps": ("procedure.yaml", "steps"),
     "outcomes": ("procedure.yaml", "outcomes"),
+    "facts": ("facts.yaml", "facts"),
 }
 
 
@@ -194,12 +191,6 @@ def validate_rules(book: Rulebook, sources: SourceMap, diagnostics: Diagnostics)
                     sources.location(file, (key, index, "id")), f"the id '{item.id}' is used twice in {key}", "give each entry its own id"
                 )
             seen[item.id] = index
-        for required in sorted(REQUIRED_IDS.get(kind, set()) - set(seen)):
-            diagnostics.error(
-                sources.location(file, (key,)),
-                f"{key} must include '{required}'",
-                close_match(required, seen) or "the decision engine and the assess input format depend on this id; restore it",
-            )
 
     section_ids: dict[str, int] = {}
     for index, section in enumerate(book.meta.sections):
@@ -221,6 +212,8 @@ def validate_rules(book: Rulebook, sources: SourceMap, diagnostics: Diagnostics)
     check_assumption(book.threshold_assumption, "thresholds.yaml", ("assumption",))
     for index, definition in enumerate(book.definitions):
         check_assumption(definition.assumption, "definitions.yaml", ("definitions", index, "assumption"))
+    for index, exemption in enumerate(book.exemptions):
+        check_assumption(exemption.assumption, "exemptions.yaml", ("exemptions", index, "assumption"))
 
     for index, kind in enumerate(book.authority_types):
         dates = [v.from_ for v in kind.values]
@@ -232,6 +225,10 @@ def validate_rules(book: Rulebook, sources: SourceMap, diagnostics: Diagnostics)
             )
 
     _validate_procedure(book, sources, diagnostics)
+    if not diagnostics:
+        from guidance_builder.rules.conditions import check_rules
+
+        check_rules(book, sources, diagnostics)
 
 
 def _validate_procedure(book: Rulebook, sources: SourceMap, diagnostics: Diagnostics) -> None:
@@ -244,10 +241,6 @@ def _validate_procedure(book: Rulebook, sources: SourceMap, diagnostics: Diagnos
             sources.location(file, ("start",)),
             f"the procedure starts at '{procedure.start}', which is not a step",
             did_you_mean(procedure.start, step_ids),
-        )
-    for required in sorted(set(typing.get_args(c.OutcomeId)) - outcome_ids):
-        diagnostics.error(
-            sources.location(file, ("outcomes",)), f"the outcome '{required}' is not described", f"add an entry with id: {required}"
         )
     known = {
         "triggers": {t.id for t in book.triggers},
@@ -284,6 +277,12 @@ def _validate_procedure(book: Rulebook, sources: SourceMap, diagnostics: Diagnos
                 diagnostics.error(
                     where, f"step '{step.id}' {branch_name} needs exactly one of 'next' or 'outcome'", "say where the procedure goes"
                 )
+            elif branch.outcome is not None and branch.outcome not in outcome_ids:
+                diagnostics.error(
+                    where,
+                    f"step '{step.id}' ends in the outcome '{branch.outcome}', which is not described",
+                    did_you_mean(branch.outcome, outcome_ids) or "add it to 'outcomes' in procedure.yaml",
+                )
             elif branch.next is not None and branch.next not in step_ids:
                 diagnostics.error(
                     where, f"step '{step.id}' goes to '{branch.next}', which is not a step", did_you_mean(branch.next, step_ids)
@@ -306,6 +305,14 @@ def _validate_procedure(book: Rulebook, sources: SourceMap, diagnostics: Diagnos
                     f"the {kind} entry '{item.id}' is never asked about in the decision procedure",
                     "add it to a step's 'asks' in procedure.yaml, or remove it",
                 )
+    reached = {b.outcome for s in procedure.steps for b in (s.if_any, s.if_none) if b.outcome}
+    for index, outcome in enumerate(procedure.outcomes):
+        if outcome.id not in reached:
+            diagnostics.error(
+                sources.location(file, ("outcomes", index, "id")),
+                f"no step ends in the outcome '{outcome.id}'",
+                "end a step's if_any or if_none in it, or remove it",
+            )
     reachable = _reachable_steps(procedure)
     for index, step in enumerate(procedure.steps):
         if step.id not in reachable:

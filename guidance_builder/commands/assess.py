@@ -1,4 +1,4 @@
-"""`guidance-builder assess`: must this contract come back in house?
+"""`guidance-builder assess`: what the guidance expects for this contract.
 
     guidance-builder assess contract.yaml [--json]
     guidance-builder assess --register contracts.csv [--json] [--out results.csv]
@@ -19,12 +19,12 @@ from pathlib import Path
 
 from guidance_builder.diagnostics import ContentError, Diagnostic, Location
 from guidance_builder.engine.inputs import ContractReader
-from guidance_builder.engine.reasons import long_date, money
 from guidance_builder.engine.register import RegisterError, Summary, assess_register
 from guidance_builder.engine.rules import Assessment, Engine
 from guidance_builder.engine.schema import json_schema_text
 from guidance_builder.pipeline import require_edition
 from guidance_builder.project import Project
+from guidance_builder.rules.values import long_date, money
 
 EXIT_OK, EXIT_INVALID = 0, 2
 MAX_PRINTED_ERRORS = 100
@@ -77,7 +77,10 @@ def format_assessment(a: Assessment) -> str:
         f"Outcome: {a.outcome} ({a.outcome_name})",
         f"Exemptions that apply: {', '.join(a.exemptions) if a.exemptions else 'none'}",
         f"Criteria met: {', '.join(a.criteria_met) if a.criteria_met else 'none'}",
-        f"Threshold: {money(t.amount)} for {t.authority_type}, in force from {long_date(t.in_force_from)} ({t.reference})",
+    ]
+    if t is not None:
+        lines.append(f"Threshold: {money(t.amount)} for {t.authority_type}, in force from {long_date(t.in_force_from)} ({t.reference})")
+    lines += [
         "Reasons:",
     ]
     lines += [f"  - {reason.cited()}" for reason in a.reasons]
@@ -147,9 +150,10 @@ def _assess_to_file(engine: Engine, path: Path, display: str, out: Path, on_erro
 def format_summary(summary: Summary, engine: Engine, out: str | None) -> str:
     width = max(len(name) for name in [*summary.outcomes, *summary.exempt_by, "invalid"]) + 4
     lines = [f"Assessed {summary.file} against guidance version {summary.guidance_version}: {summary.rows:,} contracts"]
+    decided_outcomes = engine.exemption_outcomes
     for outcome, count in summary.outcomes.items():
         lines.append(f"  {outcome:<{width}}{count:>10,}")
-        if outcome == "exempt":
+        if outcome in decided_outcomes:
             for exemption, by in summary.exempt_by.items():
                 lines.append(f"    {exemption:<{width - 2}}{by:>10,}")
     lines.append(f"  {'invalid':<{width}}{summary.invalid:>10,}")

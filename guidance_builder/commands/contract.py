@@ -71,7 +71,9 @@ def main(args, project: Project) -> int:
     else:
         form = record_form(context)
         fields = form.fields
-        values = record_answers(doc, form, diagnostics)
+        from guidance_builder.engine.rules import Engine
+
+        values = record_answers(doc, form, Engine(context.edition.book, context.edition.document.anchors), diagnostics)
         make_blank = record_pdf
     if diagnostics:
         raise ContentError(diagnostics.sorted())

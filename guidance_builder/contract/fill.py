@@ -1,7 +1,8 @@
 """Pre-fill a form PDF from YAML answers, checked against the YAML field definitions.
 
 Answers for the model contract are a mapping of field name to value. Answers for the
-assessment record come from an `assess` input file, mapped onto the record's fields.
+assessment record come from an `assess` input file, read exactly as `assess` reads it; the
+record gets each fact's answer and the assessment (exemptions, outcome and reasons).
 Unknown names and wrong types are errors at the line of the answer.
 """
 
@@ -14,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from guidance_builder.contract.model import Field
-from guidance_builder.contract.record import RecordForm, criterion_field, support_field
+from guidance_builder.contract.record import RecordForm, choice_field, exemption_field, fact_field
 from guidance_builder.diagnostics import Diagnostics, did_you_mean
 from guidance_builder.loading.yaml_source import YamlDocument, YamlPath
 from guidance_builder.resolve.values import format_date
@@ -99,110 +100,42 @@ def missing_required(fields: list[Field], values: dict[str, str]) -> list[str]:
 
 # Assessment record --------------------------------------------------------------
 
-ASSESS_KEYS = {
-    "reference",
-    "title",
-    "authority",
-    "provider",
-    "relevant_contract",
-    "value_gbp",
-    "event",
-    "event_date",
-    "criteria",
-    "good_reason",
-}
+def record_answers(doc: YamlDocument, form: RecordForm, engine, diagnostics: Diagnostics) -> dict[str, str]:
+    """An `assess` input file, checked as `assess` checks it, and its assessment, as the record's field values."""
+    from guidance_builder.engine.inputs import ContractReader
 
-
-def record_answers(doc: YamlDocument, form: RecordForm, diagnostics: Diagnostics) -> dict[str, str]:
-    """Map an `assess` input file onto the record's fields; unknown keys and wrong types are errors."""
+    answers = ContractReader(engine).validate(doc, diagnostics)
+    if answers is None or diagnostics:
+        return {}
     fields = {f.name: f for f in form.fields}
-    data = doc.data
     values: dict[str, str] = {}
-    if not isinstance(data, dict):
-        diagnostics.error(doc.location(()), "the assess input should be a set of keys and values", "see docs/contract.md")
-        return values
 
-    def put(name: str, value: Any, path: YamlPath) -> None:
-        item = fields[name]
-        if value is None:
-            return
-        problem = check_answer(item, value)
-        if problem:
-            diagnostics.error(doc.location(path), f"'{'.'.join(str(p) for p in path)}' {problem}", f"it fills '{item.label}'")
-        else:
+    def put(name: str, value: Any) -> None:
+        item = fields.get(name)
+        if item is not None and value not in (None, ""):
             values[name] = format_answer(item, value)
 
-    def mapping(value: Any, path: YamlPath, keys: set[str]) -> dict:
-        if not isinstance(value, dict):
-            diagnostics.error(
-                doc.location(path), f"'{path[-1]}' should be a set of keys and values", f"expected keys: {', '.join(sorted(keys))}"
-            )
-            return {}
-        for key in value:
-            if key not in keys:
-                diagnostics.error(doc.location(path + (key,)), f"unknown key '{key}'", did_you_mean(key, keys) or "remove it")
-        return value
-
-    for key in data:
-        if key not in ASSESS_KEYS:
-            diagnostics.error(doc.location((key,)), f"unknown key '{key}'", did_you_mean(key, ASSESS_KEYS) or "remove it")
-    simple = {"reference": "reference", "title": "contract_title", "relevant_contract": "relevant_contract", "event": "event"}
-    for key, name in simple.items():
-        if key in data:
-            put(name, data[key], (key,))
-    if "value_gbp" in data:
-        put("contract_value", data["value_gbp"], ("value_gbp",))
-    if "event_date" in data:
-        put("event_date", data["event_date"], ("event_date",))
-    for party in ("authority", "provider"):
-        if party in data:
-            block = mapping(data[party], (party,), {"name", "type"})
-            for key in ("name", "type"):
-                if key in block:
-                    put(f"{party}_{key}", block[key], (party, key))
-    if "criteria" in data:
-        criteria = data["criteria"]
-        known = {n.removeprefix("criterion_") for n in fields if n.startswith("criterion_") and not n.endswith("_reasons")}
-        if isinstance(criteria, dict):
-            for cid, answer in criteria.items():
-                if cid not in known:
-                    diagnostics.error(
-                        doc.location(("criteria", cid)), f"unknown criterion '{cid}'", did_you_mean(cid, known) or "see criteria.yaml"
-                    )
-                else:
-                    put(criterion_field(cid), answer, ("criteria", cid))
+    for fact in engine.facts:
+        value = answers[fact.id]
+        if fact.type == "choices":
+            for choice in fact.choices:
+                put(choice_field(fact.id, choice.id), choice.id in value)
+        elif fact.type == "choice" and value == "":
+            continue
+        elif fact.type == "money":
+            put(fact_field(fact.id), Decimal(value))
         else:
-            diagnostics.error(
-                doc.location(("criteria",)), "'criteria' should map each criterion id to true or false", "for example at_risk_contact: true"
-            )
-    if "good_reason" in data and data["good_reason"] is not None:
-        block = mapping(data["good_reason"], ("good_reason",), {"ground", "evidence", "support_considered"})
-        if "ground" in block:
-            put("good_reason_ground", block["ground"], ("good_reason", "ground"))
-        if "evidence" in block:
-            evidence = block["evidence"]
-            if isinstance(evidence, list) and all(isinstance(e, str) for e in evidence):
-                evidence = "\n".join(f"- {e}" for e in evidence)
-            put("good_reason_evidence", evidence, ("good_reason", "evidence"))
-        if "support_considered" in block:
-            considered = block["support_considered"]
-            measures = {n.removeprefix("support_") for n in fields if n.startswith("support_") and not n.endswith("_notes")}
-            if not isinstance(considered, list):
-                diagnostics.error(
-                    doc.location(("good_reason", "support_considered")),
-                    "'support_considered' should be a list of support measure ids",
-                    "start each entry with '- '",
-                )
-            else:
-                for index, measure in enumerate(considered):
-                    if measure not in measures:
-                        diagnostics.error(
-                            doc.location(("good_reason", "support_considered", index)),
-                            f"unknown support measure '{measure}'",
-                            did_you_mean(str(measure), measures) or "see good-reason.yaml",
-                        )
-                for measure in sorted(measures):
-                    values[support_field(measure)] = CHECKED if measure in considered else UNCHECKED
+            put(fact_field(fact.id), value)
+    assessment = engine.assess(answers)
+    for exemption in engine.exemption_ids:
+        put(exemption_field(exemption), exemption in assessment.exemptions)
+    for reason in assessment.reasons:
+        kind, _, item = reason.key.partition(".")
+        name = f"{exemption_field(item)}_reasons" if kind == "exemption" else None
+        if name in fields:
+            values[name] = (values.get(name, "") + "\n" + reason.text).strip()
+    put("outcome", assessment.outcome)
+    put("outcome_reasons", "\n".join(r.cited() for r in assessment.reasons))
     return values
 
 

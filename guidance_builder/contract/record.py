@@ -1,5 +1,10 @@
-"""The assessment record: its fields generated from the rules, so a new criterion,
-exemption, ground or support measure appears in the form without a template change."""
+"""The assessment record: its fields generated from the facts and the rules, so a new fact,
+criterion, exemption, ground or support measure appears in the form without a template change.
+
+Each fact has a field named after its id (`authority.type` fills `authority_type`); a
+fact with several choices has a tick box and a notes field for each choice; each yes/no
+fact derived from a list (one per criterion) has a reasons field beside it.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +13,7 @@ from dataclasses import dataclass
 
 from guidance_builder.contract.model import Choice, Field
 from guidance_builder.model import Rulebook
-
-PARTY_TYPES = [
-    ("central_government", "Central government"),
-    ("local_authority", "Local authority"),
-    ("other_public_authority", "Other public authority"),
-    ("private", "Private company"),
-    ("voluntary", "Voluntary or community organisation"),
-]
-
+from guidance_builder.rules.facts import FactSpec, expand_facts
 
 @dataclass
 class RecordGroup:
@@ -54,54 +51,57 @@ def _f(name: str, label: str, type_: str, help_: str | None = None, required: bo
     )
 
 
-def criterion_field(criterion_id: str) -> str:
-    return f"criterion_{criterion_id}"
+FIELD_TYPES = {"text": "text", "choice": "choice", "yes_no": "yesno", "money": "money", "date": "date", "whole_number": "number"}
+
+
+def fact_field(fact_id: str) -> str:
+    """The record field that holds a fact: 'authority.type' -> 'authority_type'."""
+    return fact_id.replace(".", "_")
+
+
+def choice_field(fact_id: str, choice_id: str) -> str:
+    return f"{fact_field(fact_id)}_{choice_id}"
 
 
 def exemption_field(exemption_id: str) -> str:
     return f"exemption_{exemption_id}"
 
 
-def support_field(measure_id: str) -> str:
-    return f"support_{measure_id}"
+def _group_title(prefix: str) -> str:
+    return prefix.replace("_", " ").capitalize()
+
+
+def _fact_fields(fact: FactSpec, plain: Callable[[str], str]) -> list[Field]:
+    label = plain(fact.question)
+    required = not (fact.optional or fact.asked_when)
+    if fact.type == "choices":
+        fields = []
+        for choice in fact.choices:
+            fields.append(_f(choice_field(fact.id, choice.id), f"{choice.name}: yes", "yesno", f"{label} Tick if so."))
+            fields.append(_f(f"{choice_field(fact.id, choice.id)}_notes", f"{choice.name}: notes", "multiline", None))
+        return fields
+    kind = FIELD_TYPES[fact.type]
+    if fact.type == "text" and fact.asked_when:
+        kind = "multiline"
+    choices = [(c.id, c.name) for c in fact.choices]
+    return [_f(fact_field(fact.id), label, kind, plain(fact.help) if fact.help else None, required and fact.type != "yes_no", choices)]
 
 
 def build_record(book: Rulebook, plain: Callable[[str], str] = str) -> RecordForm:
-    """Every field of the record, in order, from the rulebook; `plain` turns guidance prose into plain text."""
+    """Every field of the record, in order, from the facts and the rules; `plain` turns guidance prose into plain text."""
+    derived = {f"{fact.id}.{item.id}": item for fact in book.facts if fact.for_each for item in book.items(fact.for_each)}
+    facts = expand_facts(book)
+    groups: dict[str, list[Field]] = {}
+    for fact in facts:
+        if fact.id in derived:
+            continue
+        prefix = fact.id.split(".", 1)[0] if "." in fact.id else ""
+        groups.setdefault(prefix, []).extend(_fact_fields(fact, plain))
     details = RecordSection(
         "details",
         "The contract",
-        "Identify the contract assessed and the event that started the assessment.",
-        [
-            RecordGroup(
-                "Contract",
-                "",
-                [
-                    _f("reference", "Assessment reference", "text", "The authority's own reference for this assessment.", True),
-                    _f("contract_title", "Contract title", "text", "The title of the contract as let.", True),
-                    _f("authority_name", "Authority", "text", "The authority making the assessment.", True),
-                    _f("authority_type", "Type of authority", "choice", None, True, [(t.id, t.name) for t in book.authority_types]),
-                    _f("provider_name", "Provider", "text", "The provider under the contract.", True),
-                    _f("provider_type", "Type of provider", "choice", None, True, PARTY_TYPES),
-                    _f(
-                        "relevant_contract",
-                        "The contract is a relevant contract",
-                        "yesno",
-                        "Tick if the contract falls within the statutory definition.",
-                    ),
-                    _f(
-                        "contract_value",
-                        "Contract value (£)",
-                        "money",
-                        "The value of the contract, calculated as the guidance describes.",
-                        True,
-                    ),
-                    _f("event", "Event", "choice", "What started the assessment.", True, [(t.id, t.name) for t in book.triggers]),
-                    _f("event_date", "Date of the event", "date", "The date of expiry or termination.", True),
-                ],
-                "record-contract",
-            )
-        ],
+        "Identify the contract assessed, the event that started the assessment, and the answers the rules read.",
+        [RecordGroup(_group_title(prefix) if prefix else "Contract", "", fields, f"record-{(prefix or 'contract').replace('_', '-')}") for prefix, fields in groups.items()],
     )
     tests = RecordSection(
         "tests",
@@ -109,21 +109,16 @@ def build_record(book: Rulebook, plain: Callable[[str], str] = str) -> RecordFor
         "Answer each test. A service that meets any one of them is in scope.",
         [
             RecordGroup(
-                c.name,
-                plain(c.question),
+                derived[fact.id].name,
+                plain(fact.question),
                 [
-                    _f(criterion_field(c.id), f"{c.name}: yes", "yesno", "Tick if the service meets this test."),
-                    _f(
-                        f"{criterion_field(c.id)}_reasons",
-                        f"{c.name}: reasons",
-                        "multiline",
-                        "The reasons and the evidence relied on.",
-                        True,
-                    ),
+                    _f(fact_field(fact.id), f"{derived[fact.id].name}: yes", "yesno", "Tick if the service meets this test."),
+                    _f(f"{fact_field(fact.id)}_reasons", f"{derived[fact.id].name}: reasons", "multiline", "The reasons and the evidence relied on.", True),
                 ],
-                f"record-criterion-{c.id}",
+                f"record-{fact_field(fact.id).replace('_', '-')}",
             )
-            for c in book.criteria
+            for fact in facts
+            if fact.id in derived
         ],
     )
     exemptions = RecordSection(
@@ -141,46 +136,6 @@ def build_record(book: Rulebook, plain: Callable[[str], str] = str) -> RecordFor
                 f"record-exemption-{e.id}",
             )
             for e in book.exemptions
-        ],
-    )
-    good = RecordSection(
-        "good-reason",
-        "Good reason",
-        "Complete this part only if the authority relies on a good reason.",
-        [
-            RecordGroup(
-                "Ground relied on",
-                "",
-                [
-                    _f(
-                        "good_reason_ground",
-                        "Ground relied on",
-                        "choice",
-                        None,
-                        False,
-                        [("none", "None")] + [(g.id, g.name) for g in book.grounds],
-                    ),
-                    _f("good_reason_evidence", "Evidence for the ground", "multiline", "The evidence the guidance asks for."),
-                ],
-                "record-good-reason",
-            )
-        ]
-        + [
-            RecordGroup(
-                s.name,
-                plain(s.description),
-                [
-                    _f(support_field(s.id), f"{s.name}: considered", "yesno", "Tick if the authority considered this support measure."),
-                    _f(
-                        f"{support_field(s.id)}_notes",
-                        f"{s.name}: how it was considered",
-                        "multiline",
-                        "What it would contribute, and when.",
-                    ),
-                ],
-                f"record-support-{s.id}",
-            )
-            for s in book.support_measures
         ],
     )
     outcome = RecordSection(
@@ -218,4 +173,4 @@ def build_record(book: Rulebook, plain: Callable[[str], str] = str) -> RecordFor
             for role, role_title in (("assessor", "Assessed by"), ("approver", "Approved by"))
         ],
     )
-    return RecordForm([details, tests, exemptions, good, outcome, sign_off])
+    return RecordForm([details, tests, exemptions, outcome, sign_off])

@@ -1,8 +1,9 @@
-"""The checker page: the procedure, thresholds and reason templates as JSON, run by plain JavaScript.
+"""The checker page: the rules program as JSON, run in the browser by the same CEL rules.
 
 The page needs no server and no network: its data sits in a <script type="application/json">
-element and templates/assets/checker.js (inlined) walks the same steps as the engine,
-filling in the same sentences from reasons.py. Its styles are GOV.UK Frontend's (compiled by
+element, and the inlined scripts (the CEL library bundled by scripts/setup, then
+templates/assets/rules-env.js and checker.js) walk the same steps as the engine and fill in
+the same sentences. Its styles are GOV.UK Frontend's (compiled by
 scripts/setup) and templates/assets/checker.css, inlined too. A Content-Security-Policy
 allows only the page's own inline scripts and stylesheet, by their hashes.
 """
@@ -18,118 +19,13 @@ import jinja2
 from markupsafe import Markup
 
 from guidance_builder.diagnostics import ContentError, Diagnostic, Location
-from guidance_builder.engine.contract import NO_EVENT, PARTY_LABELS, PROVIDER_TYPES
-from guidance_builder.engine.reasons import MONTHS, TEMPLATES
 from guidance_builder.engine.rules import Engine
-from guidance_builder.engine.text import plain_text
 from guidance_builder.project import Project
-
-FORMAT = "guidance-builder/checker@1"
-PROVIDER_NAMES = {
-    "private": "A private company",
-    "voluntary": "A voluntary or community organisation",
-    "local_authority": "A local authority",
-    "other_public_authority": "Another public authority",
-}
 
 
 def checker_data(engine: Engine) -> dict:
-    """Everything the page needs to ask the questions and explain the answer."""
-    book = engine.book
-    anchors = engine.anchors
-
-    def text(value: str) -> str:
-        return plain_text(book, anchors, value)
-
-    def cite(key: str) -> dict:
-        label, anchor = engine.cite(key)
-        return {"key": key, "label": label, "anchor": anchor}
-
-    steps = []
-    for position, step in enumerate(book.procedure.steps, 1):
-        steps.append(
-            {
-                "id": step.id,
-                "number": position,
-                "title": step.title,
-                "question": text(step.question),
-                "cite": cite(f"step.{step.id}"),
-                "asks": {"triggers": step.asks.triggers, "criteria": step.asks.criteria, "exemptions": step.asks.exemptions},
-                "if_any": step.if_any.model_dump(exclude_none=True),
-                "if_none": step.if_none.model_dump(exclude_none=True),
-            }
-        )
-    return {
-        "format": FORMAT,
-        "version": engine.version,
-        "start": book.procedure.start,
-        "steps": steps,
-        "no_event": NO_EVENT,
-        "triggers": [
-            {"id": t.id, "name": t.name, "phrase": engine.trigger_phrase[t.id], "cite": cite(f"trigger.{t.id}")} for t in book.triggers
-        ],
-        "criteria": [
-            {
-                "id": c.id,
-                "name": c.name,
-                "question": text(c.question),
-                "phrase": engine.criterion_phrase[c.id],
-                "cite": cite(f"criterion.{c.id}"),
-            }
-            for c in book.criteria
-        ],
-        "exemptions": [
-            {
-                "id": e.id,
-                "name": e.name,
-                "statement": text(e.statement),
-                "rule": e.applies_when.model_dump(),
-                "cite": cite(f"exemption.{e.id}"),
-            }
-            for e in book.exemptions
-        ],
-        "grounds": [
-            {
-                "id": g.id,
-                "name": g.name,
-                "description": text(g.description),
-                "phrase": engine.ground_phrase[g.id],
-                "requires_support_considered": g.requires_support_considered,
-                "cite": cite(f"ground.{g.id}"),
-            }
-            for g in book.grounds
-        ],
-        "support_measures": [
-            {"id": s.id, "name": s.name, "phrase": engine.support_phrase[s.id], "cite": cite(f"support.{s.id}")}
-            for s in book.support_measures
-        ],
-        "authority_types": [
-            {
-                "id": a.id,
-                "name": a.name,
-                "phrase": engine.authority_phrase[a.id],
-                "values": [
-                    {"amount": v.amount, "from": v.from_.isoformat(), "reference": v.reference}
-                    for v in sorted(a.values, key=lambda v: v.from_)
-                ],
-            }
-            for a in book.authority_types
-        ],
-        "provider_types": [{"id": p, "name": PROVIDER_NAMES[p]} for p in PROVIDER_TYPES],
-        "party_labels": PARTY_LABELS,
-        "outcomes": [
-            {
-                "id": o.id,
-                "name": o.name,
-                "description": text(o.description),
-                "reason": engine.outcome_reasons[o.id].text,
-                "cite": cite(f"outcome.{o.id}"),
-            }
-            for o in book.procedure.outcomes
-        ],
-        "templates": TEMPLATES,
-        "months": list(MONTHS),
-    }
+    """Everything the page needs to ask the questions and explain the answer: the rules program."""
+    return engine.program.as_json(engine.plain)
 
 
 def json_for_script(data: object) -> str:

@@ -1,23 +1,32 @@
-"""The engine: walk content/procedure.yaml from its start for one contract.
+"""The engine: run the rules program (rules/program.py) for one contract's facts.
 
-Nothing about the order of the questions is written here: each step's `asks` and
-its `if_any` / `if_none` branches come from the content. What is code is how each
-kind of question is answered from the input (an event is a trigger, a criterion
-is a flag, an exemption follows its `applies_when.kind`), and the sentences in
-reasons.py that explain each answer, citing the paragraph it rests on.
+Nothing here knows a criterion, an exemption or an outcome: the steps, the conditions
+and the words of every reason come from the content. The walk is the one
+docs/drafting.md describes and templates/assets/rules-env.js repeats in the browser:
+each step asks its items; if any is true the step's `if_any` branch is taken, and the
+reasons of the true items are given, otherwise every item's reason and `if_none`.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from guidance_builder.engine.contract import PARTY_LABELS, Contract
-from guidance_builder.engine.reasons import TEMPLATES, long_date, money
-from guidance_builder.engine.text import join_words, lower_first, plain_text
+from guidance_builder.engine.text import plain_text
 from guidance_builder.model import Rulebook
+from guidance_builder.rules.cel import RulesEnvironment, Thresholds
+from guidance_builder.rules.facts import FactSpec, constants, expand_facts
+from guidance_builder.rules.program import Case, Item, Program, build_program
+from guidance_builder.rules.values import long_date, money, words
 from guidance_builder.structure import AnchorIndex
+
+PLACEHOLDER = re.compile(r"\{(fact|threshold):([A-Za-z0-9_.]+)\}")
+THRESHOLD_PARTS = ("amount", "from", "authority_type")
+
+Answers = Mapping[str, object]
+"""A contract as the engine reads it: every fact id and its value (blank where not asked)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +78,9 @@ class Assessment:
     exemptions: list[str]
     """Every exemption that applies, in the guidance's order, whether or not the procedure reached it."""
     decided_by: list[str]
-    """The exemptions, asked at the last step, that made the outcome 'exempt'."""
+    """The exemptions, asked at the last step, whose 'yes' ended the procedure."""
     criteria_met: list[str]
-    threshold: ThresholdApplied
+    threshold: ThresholdApplied | None
     reasons: list[Reason]
     path: list[str]
     guidance_version: str
@@ -85,15 +94,11 @@ class Assessment:
             "exemptions": self.exemptions,
             "decided_by": self.decided_by,
             "criteria_met": self.criteria_met,
-            "threshold": self.threshold.as_json(),
+            "threshold": self.threshold.as_json() if self.threshold else None,
             "reasons": [r.as_json() for r in self.reasons],
             "path": self.path,
             "guidance_version": self.guidance_version,
         }
-
-
-class NoThreshold(ValueError):
-    """No threshold value is in force for the authority type on the event date."""
 
 
 class Engine:
@@ -103,267 +108,189 @@ class Engine:
         self.book = book
         self.version = book.meta.version
         self.anchors = anchors
-        procedure = book.procedure
-        self.start = procedure.start
-        self.steps = {s.id: s for s in procedure.steps}
-        self.outcome_names = {o.id: o.name for o in procedure.outcomes}
-        self.outcome_reasons = {
-            o.id: self._reason(
-                TEMPLATES["outcome"].format(outcome=o.name, description=plain_text(book, anchors, o.description)), f"outcome.{o.id}"
-            )
-            for o in procedure.outcomes
-        }
-        self.criteria_ids = [c.id for c in book.criteria]
-        self.trigger_ids = [t.id for t in book.triggers]
-        self.exemption_ids = [e.id for e in book.exemptions]
-        self.rules = {e.id: e.applies_when for e in book.exemptions}
-        self.ground_ids = [g.id for g in book.grounds]
-        self.support_ids = [s.id for s in book.support_measures]
-        self.authority_types = [a.id for a in book.authority_types]
-        self._grounds = {g.id: g for g in book.grounds}
-        self.trigger_phrase = {t.id: lower_first(t.name) for t in book.triggers}
-        self.criterion_phrase = {c.id: lower_first(c.name) for c in book.criteria}
-        self.ground_phrase = {g.id: lower_first(g.name) for g in book.grounds}
-        self.support_phrase = {s.id: lower_first(s.name) for s in book.support_measures}
-        self.authority_phrase = {a.id: lower_first(a.name) for a in book.authority_types}
-        self._thresholds: dict[str, tuple[list[datetime.date], list[ThresholdApplied]]] = {}
-        for kind in book.authority_types:
-            values = sorted(kind.values, key=lambda v: v.from_)
-            self._thresholds[kind.id] = (
-                [v.from_ for v in values],
-                [ThresholdApplied(v.amount, kind.id, v.from_, v.reference) for v in values],
-            )
-        # Reasons that do not depend on the contract's values are made once, and so are the
-        # answers to questions that depend on only a few facts (see `_memo_key`).
-        self._fixed: dict[tuple[str, str], Reason] = {}
-        self._memo: dict[tuple, tuple[bool, tuple[Reason, ...]]] = {}
-        self._step_memo: dict[tuple, tuple[bool, tuple[Reason, ...]]] = {}
 
-    # Citations -----------------------------------------------------------------
+        def plain(text: str) -> str:
+            return plain_text(book, anchors, text)
+
+        self.plain = plain
+        values = {kind: [(start, amount) for start, amount, _ in dated] for kind, dated in _threshold_values(book).items()}
+        self.thresholds = Thresholds(values)
+        self.env = RulesEnvironment(expand_facts(book), constants(book), self.thresholds)
+        self.program: Program = build_program(book, self.cite, plain, self.env.reads)
+        program = self.program
+        self.facts: list[FactSpec] = program.facts
+        self.fact = program.facts_by_id
+        self._compiled: dict[str, object] = {}
+        for item in program.items.values():
+            self.compiled(item.condition)
+            for case in (*item.yes, *item.no):
+                if case.when:
+                    self.compiled(case.when)
+        self.asked_when = [(f.id, self.compiled(f.asked_when)) for f in self.facts if f.asked_when]
+        self.outcome_names = {o.id: o.name for o in program.outcomes.values()}
+        self.exemption_ids = [i.id for i in program.items_of("exemption")]
+        self.criteria_ids = [i.id for i in program.items_of("criterion")]
+        self.exemption_outcomes = frozenset(
+            s.if_any.outcome
+            for s in program.steps.values()
+            if s.if_any.outcome and any(program.items[k].kind == "exemption" for k in s.asks)
+        )
+        """The outcomes an exemption's 'yes' ends in (a register counts them by exemption)."""
+        self.outcome_reasons = {o.id: Reason(o.reason, o.cite.key, o.cite.label, o.cite.anchor) for o in program.outcomes.values()}
+        self._memo: dict[tuple, object] = {}
+        # Answers of these types are nearly all different: remembering them would only fill memory.
+        self._unique = frozenset(f.id for f in self.facts if f.type in ("money", "whole_number", "text"))
+
+    # Citations and thresholds ----------------------------------------------------------
 
     def cite(self, key: str) -> tuple[str, str]:
         """(label, html id) of an anchor key; an item the guidance does not number cites nothing."""
         anchor = self.anchors.get(key)
         return (anchor.label, anchor.html_id) if anchor else ("", "")
 
-    def _reason(self, text: str, key: str, step: str | None = None) -> Reason:
-        label, anchor = self.cite(key)
-        return Reason(text, key, label, anchor, step)
-
-    def _fixed_reason(self, template: str, key: str, step: str | None, **words: str) -> Reason:
-        cache_key = (template, key, step or "", *words.values())
-        reason = self._fixed.get(cache_key)
-        if reason is None:
-            reason = self._fixed[cache_key] = self._reason(TEMPLATES[template].format(**words), key, step)
-        return reason
-
-    # Thresholds ------------------------------------------------------------------
+    def compiled(self, source: str):
+        found = self._compiled.get(source)
+        if found is None:
+            found = self._compiled[source] = self.env.compile(source)
+        return found
 
     def threshold_for(self, authority_type: str, on: datetime.date) -> ThresholdApplied | None:
         """The threshold in force for `authority_type` on date `on` (the latest value starting on or before it)."""
-        dates, values = self._thresholds[authority_type]
-        index = bisect.bisect_right(dates, on)
-        return values[index - 1] if index else None
-
-    def earliest_threshold(self, authority_type: str) -> datetime.date:
-        return self._thresholds[authority_type][0][0]
-
-    # Questions -----------------------------------------------------------------
-
-    def exemption(
-        self, exemption_id: str, contract: Contract, threshold: ThresholdApplied, step: str | None = None, value_words: str | None = None
-    ) -> tuple[bool, tuple[Reason, ...]]:
-        """Whether one exemption applies, with the reasons for the answer.
-
-        `value_words` stands in for the contract value's words in a reason that quotes it
-        (a register fills in each row's value there).
-        """
-        rule = self.rules[exemption_id]
-        kind = rule.kind
-        if kind != "below_threshold":
-            memo_key = (exemption_id, step, self._memo_key(kind, contract))
-            found = self._memo.get(memo_key)
-            if found is None:
-                found = self._memo[memo_key] = self._decide(exemption_id, rule, contract, threshold, step, value_words)
-            return found
-        return self._decide(exemption_id, rule, contract, threshold, step, value_words)
-
-    def _memo_key(self, kind: str, contract: Contract) -> object:
-        """The only facts an exemption of this kind reads (its answer is remembered by them)."""
-        if kind == "not_relevant_contract":
-            return contract.relevant_contract
-        if kind == "between_parties":
-            return (contract.authority_type, contract.provider_type)
-        given = contract.good_reason
-        if given is None:
+        position = self.thresholds.index(authority_type, on)
+        if position < 0:
             return None
-        return (given.ground, bool(given.evidence.strip()), frozenset(given.support_considered))
+        start, amount, reference = self.program.thresholds.values[authority_type][position]
+        return ThresholdApplied(amount, authority_type, start, reference)
 
-    def _decide(
-        self, exemption_id: str, rule, contract: Contract, threshold: ThresholdApplied, step: str | None, value_words: str | None
-    ) -> tuple[bool, tuple[Reason, ...]]:
-        kind = rule.kind
-        key = f"exemption.{exemption_id}"
-        if kind == "not_relevant_contract":
-            applies = not contract.relevant_contract
-            return applies, (self._fixed_reason("not_relevant_applies" if applies else "not_relevant_not", key, step),)
-        if kind == "below_threshold":
-            value, amount = contract.value_gbp, threshold.amount
-            applies = value < amount
-            template = "below_applies" if applies else ("below_equal" if value == amount else "below_not")
-            text = TEMPLATES[template].format_map(
-                {
-                    "value": money(value) if value_words is None else value_words,
-                    "threshold": money(amount),
-                    "from": long_date(threshold.in_force_from),
-                    "authority_type": self.authority_phrase[threshold.authority_type],
-                }
-            )
-            return applies, (Reason(text, key, *self.cite(key), step),)
-        if kind == "between_parties":
-            a, p = contract.authority_type, contract.provider_type
-            applies = (a in rule.one_party and p in rule.other_party) or (p in rule.one_party and a in rule.other_party)
-            words = {"authority": PARTY_LABELS[a], "provider": PARTY_LABELS[p]}
-            return applies, (self._fixed_reason("parties_applies" if applies else "parties_not", key, step, **words),)
-        if kind == "good_reason":
-            return self._good_reason(key, contract, step)
-        raise ValueError(f"unknown exemption rule kind {kind!r}")  # the content model allows no other
+    def applied_threshold(self, answers: Answers) -> ThresholdApplied | None:
+        spec = self.program.thresholds
+        if spec.type_fact is None or spec.date_fact is None:
+            return None
+        return self.threshold_for(answers[spec.type_fact], answers[spec.date_fact])
 
-    def _good_reason(self, key: str, contract: Contract, step: str | None) -> tuple[bool, tuple[Reason, ...]]:
-        given = contract.good_reason
-        if given is None:
-            return False, (self._fixed_reason("reason_none", key, step),)
-        ground = self._grounds[given.ground]
-        ground_key = f"ground.{ground.id}"
-        words = {"ground": self.ground_phrase[ground.id]}
-        reasons = []
-        has_evidence = bool(given.evidence.strip())
-        if not has_evidence:
-            reasons.append(self._fixed_reason("reason_no_evidence", ground_key, step, **words))
-        missing = []
-        if ground.requires_support_considered:
-            considered = given.support_considered
-            missing = [s for s in self.support_ids if s not in considered]
-            if missing:
-                reasons.append(self._fixed_reason("reason_missing_support", ground_key, step, **words))
-                reasons.extend(self._fixed_reason("support_missing", f"support.{s}", step, support=self.support_phrase[s]) for s in missing)
-        if has_evidence and not missing:
-            template = "reason_met_support" if ground.requires_support_considered else "reason_met"
-            return True, (self._fixed_reason(template, ground_key, step, **words),)
-        return False, tuple(reasons)
+    # Facts ------------------------------------------------------------------------------
 
-    def decision_key(self, contract: Contract, threshold: ThresholdApplied) -> tuple:
-        """Everything `assess` reads from a contract, except its names and its exact value.
+    def evaluate(self, source: str, answers: Answers) -> object:
+        """A condition's value for these answers, remembered by the facts it reads (where they repeat)."""
+        reads = self.env.reads(source)
+        values = tuple(answers[f] for f in reads)
+        remember = self._unique.isdisjoint(reads)
+        if remember:
+            found = self._memo.get((source, values))
+            if found is not None:
+                return found
+        found = self.env.evaluate(self.compiled(source), self.env.activation(dict(zip(reads, values, strict=True))))
+        if remember:
+            if len(self._memo) > 50_000:
+                self._memo.clear()
+            self._memo[(source, values)] = found
+        return found
 
-        Two contracts with the same key get the same assessment but for the words that
-        quote the value (see `assess(value_words=...)`); a register reuses assessments by it.
-        Only how the value compares with the threshold decides anything.
+    def unasked(self, answers: Answers) -> list[str]:
+        """The facts whose `asked_when` is false for these answers (each takes its blank value)."""
+        values = dict(answers)
+        skipped = []
+        for fact_id, _ in self.asked_when:
+            if not self.evaluate(self.fact[fact_id].asked_when, values):
+                skipped.append(fact_id)
+                values[fact_id] = self.fact[fact_id].blank
+        return skipped
+
+    def decide(self, item: Item, answers: Answers) -> bool:
+        """One item's answer."""
+        return bool(self.evaluate(item.condition, answers))
+
+    def case_index(self, cases: tuple[Case, ...], answers: Answers) -> int:
+        """Which reason case applies: the first whose `when` holds, or the last."""
+        for index, case in enumerate(cases):
+            if case.when is None or self.evaluate(case.when, answers):
+                return index
+        return len(cases) - 1
+
+    def fill(self, text: str, answers: Answers, threshold: ThresholdApplied | None, value_words: Mapping[str, str] | None = None) -> str:
+        """A reason's placeholders filled with this contract's answers."""
+        if "{" not in text:
+            return text
+
+        def replace(match: re.Match) -> str:
+            kind, name = match.groups()
+            if kind == "fact":
+                if value_words is not None and name in value_words:
+                    return value_words[name]
+                return words(self.fact[name], answers[name])
+            if threshold is None:
+                return ""
+            if name == "amount":
+                return money(threshold.amount)
+            if name == "from":
+                return long_date(threshold.in_force_from)
+            type_fact = self.fact[self.program.thresholds.type_fact]
+            return words(type_fact, threshold.authority_type)
+
+        return PLACEHOLDER.sub(replace, text)
+
+    def reason(self, item: Item, yes: bool, answers: Answers, threshold, step: str | None, value_words=None) -> Reason:
+        cases = item.yes if yes else item.no
+        case = cases[self.case_index(cases, answers)]
+        cite = item.cite
+        return Reason(self.fill(case.text, answers, threshold, value_words), cite.key, cite.label, cite.anchor, step)
+
+    # The procedure ------------------------------------------------------------------------
+
+    def assess(self, answers: Answers, value_words: Mapping[str, str] | None = None) -> Assessment:
+        """The outcome for one contract's complete answers, with every exemption that applies and the reasons.
+
+        `value_words`, if given, stands in for some facts' words in the reasons (a register
+        encodes one assessment for many contracts and fills each one's own values in).
         """
-        value, amount = contract.value_gbp, threshold.amount
-        given = contract.good_reason
-        reason = None
-        if given is not None:
-            support = frozenset(given.support_considered) if self._grounds[given.ground].requires_support_considered else None
-            reason = (given.ground, bool(given.evidence.strip()), support)
-        return (
-            contract.authority_type,
-            contract.provider_type,
-            contract.relevant_contract,
-            contract.event,
-            threshold.in_force_from,
-            (value > amount) - (value < amount),
-            tuple(map(contract.criteria.__getitem__, self.criteria_ids)),
-            reason,
-        )
-
-    # The procedure ---------------------------------------------------------------
-
-    def assess(self, contract: Contract, value_words: str | None = None) -> Assessment:
-        """The outcome for one contract, with every exemption that applies and the reasons.
-
-        `value_words`, if given, stands in for the contract value's words in the reasons
-        (a register encodes one assessment for many contracts and fills each value in).
-        """
-        threshold = self.threshold_for(contract.authority_type, contract.event_date)
-        if threshold is None:
-            raise NoThreshold(
-                f"no threshold is in force for {contract.authority_type} on {contract.event_date.isoformat()}; "
-                f"the earliest starts on {self.earliest_threshold(contract.authority_type).isoformat()}"
-            )
+        program = self.program
+        threshold = self.applied_threshold(answers)
         decided: dict[str, bool] = {}
         reasons: list[Reason] = []
         path: list[str] = []
-        step_id = self.start
+        step = program.steps[program.start]
         while True:
-            step = self.steps[step_id]
-            path.append(step_id)
-            asks = step.asks
-            memo_key = (step_id, contract.event if asks.triggers else None, tuple(map(contract.criteria.__getitem__, asks.criteria)))
-            found = self._step_memo.get(memo_key)
-            if found is None:
-                found = self._step_memo[memo_key] = self._triggers_and_criteria(step_id, asks, contract)
-            hit, why = found
-            reasons.extend(why)
-            for exemption_id in asks.exemptions:
-                applies, why = self.exemption(exemption_id, contract, threshold, step_id, value_words)
-                decided[exemption_id] = applies
-                hit = hit or applies
-                reasons.extend(why)
+            path.append(step.id)
+            asked = [program.items[key] for key in step.asks]
+            answers_here = [(item, self.decide(item, answers)) for item in asked]
+            for item, yes in answers_here:
+                decided[item.key] = yes
+            hit = any(yes for _, yes in answers_here)
+            for item, yes in answers_here:
+                if yes == hit:
+                    reasons.append(self.reason(item, yes, answers, threshold, step.id, value_words))
             branch = step.if_any if hit else step.if_none
             if branch.outcome is not None:
                 outcome = branch.outcome
                 break
-            step_id = branch.next
-        decided_by = [e for e in asks.exemptions if decided[e]] if outcome == "exempt" else []
+            step = program.steps[branch.next]
+        decided_by = [item.id for item, yes in answers_here if yes and item.kind == "exemption"] if hit else []
         exemptions = []
-        for exemption_id in self.exemption_ids:
-            applies = decided.get(exemption_id)
+        for item in program.items_of("exemption"):
+            applies = decided.get(item.key)
             if applies is None:
-                applies, why = self.exemption(exemption_id, contract, threshold, None, value_words)
+                applies = self.decide(item, answers)
                 if applies:
-                    reasons.extend(why)
+                    reasons.append(self.reason(item, True, answers, threshold, None, value_words))
             if applies:
-                exemptions.append(exemption_id)
+                exemptions.append(item.id)
+        criteria_met = [item.id for item in program.items_of("criterion") if decided.get(item.key, None) or self.decide(item, answers)]
         reasons.append(self.outcome_reasons[outcome])
-        flags = contract.criteria
+        identity = [str(answers.get(f, "")) for f in program.identity]
         return Assessment(
-            reference=contract.reference,
-            title=contract.title,
+            reference=identity[0] if identity else "",
+            title=identity[1] if len(identity) > 1 else "",
             outcome=outcome,
             outcome_name=self.outcome_names[outcome],
             exemptions=exemptions,
             decided_by=decided_by,
-            criteria_met=[c for c in self.criteria_ids if flags[c]],
+            criteria_met=criteria_met,
             threshold=threshold,
             reasons=reasons,
             path=path,
             guidance_version=self.version,
         )
 
-    def _triggers_and_criteria(self, step_id: str, asks, contract: Contract) -> tuple[bool, tuple[Reason, ...]]:
-        """A step's answer about triggers (the event is one of them) and criteria (any is met)."""
-        hit = False
-        reasons: list[Reason] = []
-        if asks.triggers:
-            if contract.event in asks.triggers:
-                hit = True
-                reasons.append(
-                    self._fixed_reason("trigger_met", f"trigger.{contract.event}", step_id, event=self.trigger_phrase[contract.event])
-                )
-            else:
-                events = join_words([self.trigger_phrase[t] for t in asks.triggers], "or")
-                reasons.append(self._fixed_reason("trigger_none", f"step.{step_id}", step_id, events=events))
-        if asks.criteria:
-            flags = contract.criteria
-            met = [c for c in asks.criteria if flags[c]]
-            if met:
-                hit = True
-                reasons.extend(
-                    self._fixed_reason("criterion_met", f"criterion.{c}", step_id, criterion=self.criterion_phrase[c]) for c in met
-                )
-            else:
-                reasons.extend(
-                    self._fixed_reason("criterion_not_met", f"criterion.{c}", step_id, criterion=self.criterion_phrase[c])
-                    for c in asks.criteria
-                )
-        return hit, tuple(reasons)
+
+def _threshold_values(book: Rulebook) -> dict[str, list[tuple[datetime.date, int, str]]]:
+    return {kind.id: sorted((v.from_, v.amount, v.reference) for v in kind.values) for kind in book.authority_types}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from guidance_builder.markdown.parser import parse_inline
 from guidance_builder.model import Rulebook
 from guidance_builder.resolve.values import lookup_value, number_word
+from guidance_builder.rules.facts import lower_first
+from guidance_builder.rules.values import join_words
 from guidance_builder.structure import AnchorIndex
 from guidance_builder.structure.anchors import INSERT_KINDS
 
@@ -22,13 +24,6 @@ def plain_text(book: Rulebook, anchors: AnchorIndex, text: str) -> str:
         elif token.type == "gb_helper":
             parts.append(_helper_text(book, anchors, token.meta))
     return " ".join("".join(parts).split())
-
-
-def lower_first(name: str) -> str:
-    """'Local authorities' -> 'local authorities', for a name used mid-sentence."""
-    if len(name) > 1 and name[1].isupper():  # an acronym such as 'NHS bodies'
-        return name
-    return name[:1].lower() + name[1:]
 
 
 def _helper_text(book: Rulebook, anchors: AnchorIndex, meta: dict) -> str:
@@ -58,7 +53,4 @@ def _helper_text(book: Rulebook, anchors: AnchorIndex, meta: dict) -> str:
     return meta.get("source", "")
 
 
-def join_words(words: list[str], conjunction: str = "and") -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + f" {conjunction} " + words[-1]
+__all__ = ["join_words", "lower_first", "plain_text"]

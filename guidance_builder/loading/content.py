@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from guidance_builder.diagnostics import Diagnostics, Location, did_you_mean
 from guidance_builder.loading.yaml_source import YamlDocument, load_yaml, read_text
 from guidance_builder.model import CONTENT_FILES
+from guidance_builder.model.rulebook import OPTIONAL_FILES
 from guidance_builder.model.content import GuidanceMeta
 from guidance_builder.project import Project
 
@@ -37,6 +38,8 @@ def load_yaml_files(project: Project, diagnostics: Diagnostics) -> dict[str, Yam
     for name in CONTENT_FILES:
         path = project.content / name
         display = project.display(path)
+        if name in OPTIONAL_FILES and not path.exists() and not path.is_symlink():
+            continue
         doc = load_yaml(path, display, diagnostics, inside=project.content)
         if doc is not None:
             documents[name] = doc

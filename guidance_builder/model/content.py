@@ -15,9 +15,12 @@ Text = Annotated[str, StringConstraints(min_length=1)]
 Version = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
 
 Status = Literal["draft", "consultation", "final", "withdrawn"]
-OutcomeId = Literal["insource", "exempt", "not_in_scope", "no_assessment_due"]
-AuthorityTypeId = Literal["central_government", "local_authority", "other_public_authority"]
-PartyType = Literal["central_government", "local_authority", "other_public_authority", "private", "voluntary"]
+FactId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")]
+"""A fact's dotted place in the assess input: 'value_gbp', 'authority.type', 'criteria.at_risk_contact'."""
+Condition = Annotated[str, StringConstraints(min_length=1)]
+"""A CEL expression over fact ids, checked against the facts by rules/conditions.py."""
+FactType = Literal["yes_no", "money", "date", "whole_number", "choice", "choices", "text"]
+ChoiceSource = Literal["authority_types", "triggers", "grounds", "support_measures", "criteria", "exemptions"]
 
 
 class Strict(BaseModel):
@@ -90,36 +93,28 @@ class Criterion(Strict):
     examples: list[Example] = Field(min_length=1)
 
 
-class NotRelevantContractRule(Strict):
-    kind: Literal["not_relevant_contract"]
+class ReasonCase(Strict):
+    when: Condition | None = None
+    """The case applies when this holds; the last case usually has none (otherwise)."""
+    text: Text
 
 
-class BelowThresholdRule(Strict):
-    kind: Literal["below_threshold"]
+class Reasons(Strict):
+    """How an assessment explains the answer about one item: the first case that applies is used."""
 
-
-class BetweenPartiesRule(Strict):
-    kind: Literal["between_parties"]
-    one_party: list[PartyType] = Field(min_length=1)
-    other_party: list[PartyType] = Field(min_length=1)
-
-
-class GoodReasonRule(Strict):
-    kind: Literal["good_reason"]
-
-
-ExemptionRule = Annotated[
-    NotRelevantContractRule | BelowThresholdRule | BetweenPartiesRule | GoodReasonRule,
-    Field(discriminator="kind"),
-]
+    if_yes: list[ReasonCase] | Text | None = None
+    if_no: list[ReasonCase] | Text | None = None
 
 
 class Exemption(Strict):
     id: Id
     name: Text
     statement: Text
-    applies_when: ExemptionRule
+    applies_when: Condition | dict
+    """A CEL condition; a mapping is the retired 'kind:' form, kept readable for published editions."""
     evidence: list[Text] = Field(min_length=1)
+    reasons: Reasons | None = None
+    assumption: Id | None = None
 
 
 class GoodReasonGround(Strict):
@@ -146,7 +141,7 @@ class ThresholdValue(Strict):
 
 
 class AuthorityType(Strict):
-    id: AuthorityTypeId
+    id: Id
     name: Text
     values: list[ThresholdValue] = Field(min_length=1)
 
@@ -159,7 +154,7 @@ class Asks(Strict):
 
 class Branch(Strict):
     next: Id | None = None
-    outcome: OutcomeId | None = None
+    outcome: Id | None = None
 
 
 class Step(Strict):
@@ -172,13 +167,23 @@ class Step(Strict):
 
 
 class Outcome(Strict):
-    id: OutcomeId
+    id: Id
     name: Text
     description: Text
 
 
+class Wording(Strict):
+    """The default reasons for each kind of item; {name} is the item's name, mid-sentence."""
+
+    trigger: Reasons | None = None
+    criterion: Reasons | None = None
+    exemption: Reasons | None = None
+    outcome: Text | None = None
+
+
 class Procedure(Strict):
     start: Id
+    wording: Wording | None = None
     steps: list[Step] = Field(min_length=1)
     outcomes: list[Outcome] = Field(min_length=1)
 
@@ -211,6 +216,48 @@ class GoodReasonFile(Strict):
     support_measures: list[SupportMeasure] = Field(min_length=1)
 
 
+class ThresholdsChosenBy(Strict):
+    type: FactId
+    """The choice fact whose answer is the authority type."""
+    date: FactId
+    """The date fact whose answer picks the dated value in force."""
+
+
 class ThresholdsFile(Strict):
     assumption: Id | None = None
+    chosen_by: ThresholdsChosenBy | None = None
     authority_types: list[AuthorityType] = Field(min_length=1)
+
+
+class InlineChoice(Strict):
+    id: Id
+    name: Text
+
+
+class ChoicesFrom(Strict):
+    from_: ChoiceSource = Field(alias="from")
+    also: list[InlineChoice] = []
+    """Choices added after the list's own, such as 'none of these'."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+
+class Fact(Strict):
+    id: FactId
+    type: FactType
+    question: Text | None = None
+    """Prose with helpers. Required, except for a fact with for_each (each item's question is asked)."""
+    help: Text | None = None
+    choices: list[InlineChoice] | ChoicesFrom | None = None
+    optional: bool = False
+    asked_when: Condition | None = None
+    for_each: ChoiceSource | None = None
+    """One fact '<id>.<item id>' per item of a list (the criteria): derived, not listed one by one."""
+    also_called: list[Annotated[str, StringConstraints(min_length=1)]] = []
+    """Older names of the fact that inputs and registers may still use ('authority_name')."""
+
+
+class FactsFile(Strict):
+    identity: list[FactId] = Field(min_length=1)
+    """The facts that name a contract in results: its reference first."""
+    facts: list[Fact] = Field(min_length=1)

@@ -19,8 +19,12 @@ CONTENT_FILES: dict[str, type[c.Strict]] = {
     "good-reason.yaml": c.GoodReasonFile,
     "thresholds.yaml": c.ThresholdsFile,
     "procedure.yaml": c.Procedure,
+    "facts.yaml": c.FactsFile,
 }
 """Each content file and the schema it must match. The Rulebook is their union."""
+
+OPTIONAL_FILES = frozenset({"facts.yaml"})
+"""Files an edition may lack: editions published before facts were data have no facts.yaml."""
 
 
 class Rulebook(BaseModel):
@@ -37,6 +41,9 @@ class Rulebook(BaseModel):
     threshold_assumption: str | None
     authority_types: list[c.AuthorityType]
     procedure: c.Procedure
+    facts: list[c.Fact] = []
+    identity: list[str] = []
+    thresholds_chosen_by: c.ThresholdsChosenBy | None = None
 
     def threshold_in_force(self, authority_type: str, on: datetime.date) -> c.ThresholdValue | None:
         """The threshold value for `authority_type` in force on date `on`."""
@@ -59,6 +66,7 @@ class Rulebook(BaseModel):
             "authority_types": self.authority_types,
             "steps": self.procedure.steps,
             "outcomes": self.procedure.outcomes,
+            "facts": self.facts,
         }[kind]
 
     def walk_texts(self) -> Iterator[tuple[str, tuple, str]]:
@@ -93,3 +101,8 @@ class Rulebook(BaseModel):
             yield "procedure.yaml", ("steps", i, "question"), step.question
         for i, o in enumerate(self.procedure.outcomes):
             yield "procedure.yaml", ("outcomes", i, "description"), o.description
+        for i, f in enumerate(self.facts):
+            if f.question:
+                yield "facts.yaml", ("facts", i, "question"), f.question
+            if f.help:
+                yield "facts.yaml", ("facts", i, "help"), f.help
