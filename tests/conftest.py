@@ -13,6 +13,20 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _content_version() -> str:
+    import re as _re
+
+    found = _re.search(r"^version: (\S+)$", (ROOT / "content" / "guidance.yaml").read_text(encoding="utf-8"), _re.M)
+    assert found, "content/guidance.yaml has no version line"
+    return found.group(1)
+
+
+VERSION = _content_version()
+"""The bundled content's version (also the newest published edition)."""
+NEXT_VERSION = ".".join([*VERSION.split(".")[:1], str(int(VERSION.split(".")[1]) + 1), "0"])
+"""A version after it, for tests that start the next edition."""
+
+
 @dataclass
 class CliResult:
     code: int

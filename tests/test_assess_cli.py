@@ -106,12 +106,27 @@ def test_the_published_schema_is_up_to_date():
         "criteria",
     }
     assert set(schema["properties"]) == set(schema["required"]) | {"good_reason"}
-    defs = schema["$defs"]
-    assert set(defs["Criteria"]["required"]) == {"at_risk_contact", "coercive_powers", "rights_infringement"}
-    assert defs["Authority"]["properties"]["type"]["enum"] == ["central_government", "local_authority", "other_public_authority"]
-    assert defs["Provider"]["properties"]["type"]["enum"] == ["private", "voluntary", "local_authority", "other_public_authority"]
-    assert schema["properties"]["event"]["enum"] == ["expiry", "termination", "none"]
-    assert defs["GoodReason"]["properties"]["ground"]["enum"] == ["risk_mitigation", "insufficient_capacity"]
+    props = schema["properties"]
+    assert set(props["criteria"]["required"]) == {"at_risk_contact", "coercive_powers", "rights_infringement"}
+    assert props["authority"]["properties"]["type"]["enum"] == ["central_government", "local_authority", "other_public_authority"]
+    assert props["provider"]["properties"]["type"]["enum"] == ["private", "voluntary", "local_authority", "other_public_authority"]
+    assert props["event"]["enum"] == ["expiry", "termination", "none"]
+    assert props["good_reason"]["required"] == []
+    assert props["good_reason"]["properties"]["ground"]["anyOf"][0]["enum"] == ["risk_mitigation", "insufficient_capacity", ""]
+
+
+def test_every_scenario_is_valid_against_the_published_schema():
+    from jsonschema import Draft202012Validator
+    from scenarios.table import scenarios
+
+    schema = json.loads((ROOT / "schemas" / "assess-input.schema.json").read_text(encoding="utf-8"))
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    for scenario in scenarios():
+        data = json.loads(json.dumps(scenario["contract"], default=str))
+        assert list(validator.iter_errors(data)) == [], scenario["name"]
+    bad = json.loads(json.dumps(scenarios()[0]["contract"], default=str))
+    bad["authority"]["type"] = "council"
+    assert list(validator.iter_errors(bad))
 
 
 def change(line_start: str, replacement: str | None) -> str:
@@ -160,7 +175,7 @@ BAD_INPUTS = [
     (
         "a negative value",
         change("value_gbp:", "value_gbp: -5"),
-        "contract.yaml:6:12: 'value_gbp' cannot be negative (write the contract value in pounds, zero or more)",
+        "contract.yaml:6:12: 'value_gbp' cannot be negative (write the amount in whole pounds, zero or more)",
     ),
     (
         "text for true or false",

@@ -17,17 +17,15 @@ from scenarios.table import scenarios, to_row, to_yaml
 
 from guidance_builder.engine.inputs import ContractReader
 from guidance_builder.engine.register import (
-    RESULT_COLUMNS,
     RegisterError,
-    ResultWriter,
     RowReader,
     RowResult,
-    _split_point,
     assess_register,
     read_register,
     register_columns,
-    result_row,
+    split_point,
 )
+from guidance_builder.engine.register_rows import RESULT_COLUMNS, ResultWriter, assessment_cells, error_row, inert
 from guidance_builder.engine.rules import Engine
 from guidance_builder.pipeline import require_edition
 from guidance_builder.project import Project
@@ -48,6 +46,13 @@ def write_register(path: Path, rows: list[dict], columns: list[str]) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def result_row(result: RowResult, version: str) -> list:
+    """A result row made the plain way: one assessment, written by csv.writer."""
+    if result.assessment is None:
+        return error_row(result.row, result.reference, result.errors, version)
+    return [result.row, inert(result.assessment.reference), *assessment_cells(result.assessment)]
 
 
 def read_results(path: Path) -> list[dict]:
@@ -121,15 +126,15 @@ def test_bad_rows_are_reported_and_the_rest_assessed(tmp_path, engine):
         (
             {"good_reason.evidence": "Workforce plan"},
             "good_reason.evidence",
-            "'good_reason.evidence' is given but 'good_reason.ground' is empty",
+            "'good_reason.evidence' is given, but it is asked only when good_reason.ground != \"\"",
         ),
         (
             {"good_reason.ground": "insufficient_capacity", "good_reason.support_considered": "model_contract;legal"},
             "good_reason.support_considered",
             "unknown support measure 'legal'",
         ),
-        ({"authority_type": "council"}, "authority_type", "unknown authority type 'council'"),
-        ({"provider_type": "privat"}, "provider_type", "unknown provider type 'privat'"),
+        ({"authority.type": "council"}, "authority.type", "unknown authority type 'council'"),
+        ({"provider.type": "privat"}, "provider.type", "unknown provider type 'privat'"),
         ({"event": "expired"}, "event", "unknown event 'expired'"),
         ({"reference": " "}, "reference", "'reference' is empty"),
         ({"event_date": "2023-05-01"}, "event_date", "no threshold is in force for local_authority on 2023-05-01"),
@@ -240,22 +245,23 @@ def test_a_cell_that_is_not_utf8(tmp_path, engine):
 
 # The fast path agrees with the full path and the YAML path --------------------------------
 
-PARTIES = ["central_government", "local_authority", "other_public_authority"]
-PROVIDERS = ["private", "voluntary", "local_authority", "other_public_authority"]
+
+def choices(engine: Engine, fact_id: str) -> list[str]:
+    return [c.id for c in engine.fact[fact_id].choices]
 
 
 @st.composite
 def contracts(draw, engine: Engine) -> dict:
     """Contract data as YAML would hold it, across every value that matters to the rules."""
-    ground = draw(st.sampled_from([None, *engine.ground_ids]))
+    ground = draw(st.sampled_from([None, *choices(engine, "good_reason.ground")]))
     data = {
         "reference": draw(st.from_regex(r"[A-Z]{2}-[0-9]{1,5}", fullmatch=True)),
         "title": draw(st.sampled_from(["Home care", "Escorts, with restraint", 'The "big" contract', "Café services"])),
-        "authority": {"name": "Example Council", "type": draw(st.sampled_from(PARTIES))},
-        "provider": {"name": "Example Ltd", "type": draw(st.sampled_from(PROVIDERS))},
+        "authority": {"name": "Example Council", "type": draw(st.sampled_from(choices(engine, "authority.type")))},
+        "provider": {"name": "Example Ltd", "type": draw(st.sampled_from(choices(engine, "provider.type")))},
         "relevant_contract": draw(st.booleans()),
         "value_gbp": draw(st.one_of(st.integers(0, 400_000), st.sampled_from([135018, 139688, 207720, 214904, 10**12]))),
-        "event": draw(st.sampled_from([*engine.trigger_ids, "none"])),
+        "event": draw(st.sampled_from(choices(engine, "event"))),
         "event_date": draw(st.dates(datetime.date(2024, 1, 1), datetime.date(2027, 12, 31))),
         "criteria": {c: draw(st.booleans()) for c in engine.criteria_ids},
     }
@@ -263,7 +269,7 @@ def contracts(draw, engine: Engine) -> dict:
         data["good_reason"] = {
             "ground": ground,
             "evidence": draw(st.sampled_from(["", "  ", "Workforce plan, 2026"])),
-            "support_considered": draw(st.lists(st.sampled_from(engine.support_ids), unique=True)),
+            "support_considered": draw(st.lists(st.sampled_from(choices(engine, "good_reason.support_considered")), unique=True)),
         }
     return data
 
@@ -276,13 +282,13 @@ def spell(draw, row: dict[str, str]) -> dict[str, str]:
             value = draw(st.sampled_from([value, value.upper(), value.capitalize(), {"true": "yes", "false": "no"}[value], f" {value} "]))
         elif name == "good_reason.support_considered" and value:
             value = draw(st.sampled_from([value, value.replace(";", "; "), value + ";"]))
-        elif name in ("authority_type", "title") and draw(st.booleans()):
+        elif name in ("authority.type", "title") and draw(st.booleans()):
             value = f" {value} "
         result[name] = value
     return result
 
 
-def test_the_fast_path_reads_every_row_as_the_full_path_and_the_yaml_path_do(engine):
+def test_a_register_row_reads_as_the_yaml_contract_does(engine):
     columns = register_columns(engine)
     rows = RowReader(engine, columns, "r.csv")
     yaml_reader = ContractReader(engine)
@@ -292,46 +298,54 @@ def test_the_fast_path_reads_every_row_as_the_full_path_and_the_yaml_path_do(eng
     def check(data, style):
         row = spell(style.draw, to_row(data, engine.criteria_ids))
         cells = [row[c] for c in columns]
-        full, errors = rows.read(cells, 2)
-        assert errors == [] and full is not None
-        quick = rows.quick(cells)
-        assert quick is None or quick == full
-        from_yaml = yaml_reader.read_text(to_yaml(data))
-        assert from_yaml._replace(good_reason=None) == full._replace(good_reason=None)
-        if from_yaml.good_reason is None:
-            assert full.good_reason is None
-        else:
-            assert (from_yaml.good_reason.ground, from_yaml.good_reason.evidence, set(from_yaml.good_reason.support_considered)) == (
-                full.good_reason.ground,
-                full.good_reason.evidence,
-                set(full.good_reason.support_considered),
-            )
+        from_cells, errors = rows.read(cells, 2)
+        assert errors == [] and from_cells is not None
+        assert yaml_reader.read_text(to_yaml(data)) == from_cells
 
     check()
 
 
+def test_the_older_column_names_still_work(tmp_path, engine):
+    old = {
+        "authority.name": "authority_name",
+        "authority.type": "authority_type",
+        "provider.name": "provider_name",
+        "provider.type": "provider_type",
+    }
+    columns = register_columns(engine)
+    rows = [to_row(s["contract"], engine.criteria_ids) for s in SCENARIOS]
+    new_path = write_register(tmp_path / "new.csv", rows, columns)
+    old_rows = [{old.get(k, k): v for k, v in row.items()} for row in rows]
+    old_path = write_register(tmp_path / "old.csv", old_rows, [old.get(c, c) for c in columns])
+    new_out, old_out = io.StringIO(), io.StringIO()
+    assess_register(engine, new_path, "r.csv", new_out)
+    summary = assess_register(engine, old_path, "r.csv", old_out)
+    assert summary.invalid == 0 and old_out.getvalue() == new_out.getvalue()
+
+
 def test_shared_result_rows_equal_rows_made_one_by_one(engine):
-    """The register reuses one assessment per decision key; each row must still be exactly
-    what assessing that contract on its own gives."""
+    """The register reuses one encoded row for contracts that read the same way; each row must
+    still be exactly what assessing that contract on its own gives."""
     writer = ResultWriter(engine)
     yaml_reader = ContractReader(engine)
 
     @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(data=contracts(engine))
     def check(data):
-        contract = yaml_reader.read_text(to_yaml(data))
-        line, _ = writer.encode(contract)
+        answers = yaml_reader.read_text(to_yaml(data))
+        line, outcome, _ = writer.encode(answers)
         plain = io.StringIO()
-        csv.writer(plain, lineterminator="\n").writerow(result_row(RowResult(7, contract, engine.assess(contract)), engine.version)[1:])
+        csv.writer(plain, lineterminator="\n").writerow(result_row(RowResult(7, answers, engine.assess(answers)), engine.version)[1:])
         assert line == plain.getvalue()
+        assert outcome == engine.assess(answers).outcome
 
     check()
     assert 0 < len(writer._cache) < 400
 
 
-def test_the_fast_register_path_writes_what_the_plain_path_writes(tmp_path, engine):
-    """assess_register shares work between rows alike (`_Shortcut`, `ResultWriter`); its output
-    must be byte for byte what reading and assessing each row on its own gives."""
+def test_the_register_writes_what_the_plain_path_writes(tmp_path, engine):
+    """assess_register shares work between rows alike (`ResultWriter`); its output must be
+    byte for byte what reading and assessing each row on its own gives."""
     columns = register_columns(engine)
     path = tmp_path / "contracts.csv"
 
@@ -381,7 +395,7 @@ def test_splitting_a_register_gives_the_same_results(tmp_path, engine):
     seen_one, seen_two = [], []
     alone = assess_register(engine, path, "contracts.csv", one, seen_one.append, parallel=False)
     split = assess_register(engine, path, "contracts.csv", two, seen_two.append, parallel=True)
-    assert _split_point(path, path.stat().st_size) is not None
+    assert split_point(path, path.stat().st_size) is not None
     assert one.getvalue() == two.getvalue()
     assert alone.as_json() == split.as_json()
     assert seen_one == seen_two and len(seen_one) == 6
@@ -392,10 +406,22 @@ def test_the_split_point_is_never_inside_quotes(tmp_path):
     path = tmp_path / "quoted.csv"
     path.write_bytes(b'a,b\n1,"' + b"x\n" * 50 + b'"\n2,3\n')
     size = path.stat().st_size
-    offset, lines = _split_point(path, size)
+    offset, lines = split_point(path, size)
     assert path.read_bytes()[:offset].count(b'"') % 2 == 0 and lines == path.read_bytes()[:offset].count(b"\n")
     path.write_bytes(b'a,b\n1,"never closed\n' + b"x,y\n" * 50)
-    assert _split_point(path, path.stat().st_size) is None
+    assert split_point(path, path.stat().st_size) is None
+
+
+def test_a_quote_inside_an_unquoted_cell_does_not_move_the_split(tmp_path):
+    """`12" water main` holds a literal quote; counting quotes would split inside the next quoted cell."""
+    path = tmp_path / "quotes.csv"
+    body = b"a,b\n" + b'1,12" water main\n' + b'2,"multi\nline"\n' * 40 + b"3,x\n" * 40
+    path.write_bytes(body)
+    offset, lines = split_point(path, len(body))
+    head = list(csv.reader(io.StringIO(body[:offset].decode())))
+    tail = list(csv.reader(io.StringIO(body[offset:].decode())))
+    assert head + tail == list(csv.reader(io.StringIO(body.decode())))
+    assert lines == body[:offset].count(b"\n")
 
 
 def test_an_unreadable_register_is_a_register_error(tmp_path, engine):

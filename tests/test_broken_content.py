@@ -104,7 +104,7 @@ def _duplicate_key(project: Path) -> Expected:
 
 
 def _version_as_number(project: Path) -> Expected:
-    line = replace(project, "guidance.yaml", "version: 0.2.0", "version: 1.0")
+    line = replace(project, "guidance.yaml", "version: 0.3.0", "version: 1.0")
     return Expected("content/guidance.yaml", line, ("'version' should be text, not the number 1.0", "quotes"))
 
 
@@ -143,9 +143,48 @@ def _unknown_status(project: Path) -> Expected:
     return Expected("content/guidance.yaml", line, ("'status' cannot be 'consulation'", "did you mean 'consultation'?"))
 
 
-def _unknown_rule_kind(project: Path) -> Expected:
-    line = replace(project, "exemptions.yaml", "applies_when: {kind: good_reason}", "applies_when: {kind: good_reasons}")
-    return Expected("content/exemptions.yaml", line, ("unknown rule kind 'good_reasons'", "did you mean 'good_reason'?"))
+def _retired_rule_kind(project: Path) -> Expected:
+    line = replace(project, "exemptions.yaml", 'applies_when: "!relevant_contract"', "applies_when: {kind: not_relevant_contract}")
+    return Expected("content/exemptions.yaml", line, ("gives 'applies_when' as a mapping", "write the condition in CEL"))
+
+
+def _condition_syntax_error(project: Path) -> Expected:
+    line = replace(project, "exemptions.yaml", 'applies_when: "!relevant_contract"', 'applies_when: "!(relevant_contract"')
+    return Expected("content/exemptions.yaml", line, ("the condition is not valid CEL", "check the brackets"))
+
+
+def _condition_unknown_fact(project: Path) -> Expected:
+    line = replace(project, "exemptions.yaml", 'applies_when: "!relevant_contract"', 'applies_when: "!relevant_contrakt"')
+    return Expected("content/exemptions.yaml", line, ("unknown fact 'relevant_contrakt'", "did you mean 'relevant_contract'?"))
+
+
+def _condition_type_mismatch(project: Path) -> Expected:
+    line = replace(
+        project, "exemptions.yaml", "applies_when: value_gbp < threshold(", 'applies_when: value_gbp < "100" && value_gbp < threshold('
+    )
+    return Expected("content/exemptions.yaml", line, ("'<' cannot compare a whole number with text",))
+
+
+def _condition_unknown_choice(project: Path) -> Expected:
+    replace(project, "exemptions.yaml", 'authority.type == "local_authority" && provider', 'authority.type == "local_authorty" && provider')
+    line = line_of(project, "exemptions.yaml", '"local_authorty"')
+    return Expected("content/exemptions.yaml", line, ('"local_authorty" is not a choice of', "did you mean 'local_authority'?"))
+
+
+def _reason_quotes_a_fact_never_asked(project: Path) -> Expected:
+    line = replace(
+        project,
+        "exemptions.yaml",
+        "      if_yes: The contract is not a relevant contract.",
+        "      if_yes: The contract with {fact:provider.name} is not a relevant contract.",
+    )
+    return Expected("content/exemptions.yaml", line, ("the reason uses 'provider.name', but no condition reads it",))
+
+
+def _fact_without_choices(project: Path) -> Expected:
+    replace(project, "facts.yaml", "    choices: {from: grounds}\n", "")
+    line = line_of(project, "facts.yaml", "  - id: good_reason.ground")
+    return Expected("content/facts.yaml", line, ("the choice fact 'good_reason.ground' has no choices",))
 
 
 def _term_missing_in_markdown(project: Path) -> Expected:
@@ -186,10 +225,12 @@ def _step_goes_back(project: Path) -> Expected:
     return Expected("content/procedure.yaml", line, ("step 'relevant' goes back to the earlier step 'event'",))
 
 
-def _required_criterion_removed(project: Path) -> Expected:
+def _asked_criterion_renamed(project: Path) -> Expected:
     replace(project, "criteria.yaml", "  - id: rights_infringement\n", "  - id: rights_breach\n")
-    line = line_of(project, "criteria.yaml", "criteria:", whole=True)
-    return Expected("content/criteria.yaml", line, ("criteria must include 'rights_infringement'",))
+    line = line_of(project, "procedure.yaml", "rights_infringement]}")
+    return Expected(
+        "content/procedure.yaml", line, ("asks about the criterion 'rights_infringement', which is not defined", "rights_breach")
+    )
 
 
 def _duplicate_id(project: Path) -> Expected:
@@ -211,7 +252,13 @@ CASES = [
     Case("asks-about-missing-id", _asks_missing_id),
     Case("impossible-date", _impossible_date),
     Case("unknown-status", _unknown_status),
-    Case("unknown-rule-kind", _unknown_rule_kind),
+    Case("retired-rule-kind", _retired_rule_kind),
+    Case("condition-syntax-error", _condition_syntax_error),
+    Case("condition-unknown-fact", _condition_unknown_fact),
+    Case("condition-type-mismatch", _condition_type_mismatch),
+    Case("condition-unknown-choice", _condition_unknown_choice),
+    Case("reason-quotes-a-fact-never-asked", _reason_quotes_a_fact_never_asked),
+    Case("fact-without-choices", _fact_without_choices),
     Case("term-missing-in-markdown", _term_missing_in_markdown),
     Case("term-missing-in-yaml", _term_missing_in_yaml),
     Case("ref-to-missing-paragraph", _ref_to_missing_paragraph),
@@ -219,7 +266,7 @@ CASES = [
     Case("missing-section-file", _missing_section_file),
     Case("section-file-outside-content", _section_file_outside_content),
     Case("step-goes-back", _step_goes_back),
-    Case("required-criterion-removed", _required_criterion_removed),
+    Case("asked-criterion-renamed", _asked_criterion_renamed),
     Case("duplicate-id", _duplicate_id),
 ]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, copy_project, run_cli
+from tests.conftest import NEXT_VERSION, ROOT, VERSION, copy_project, run_cli
 
 BUNDLED = sorted(p.name for p in (ROOT / "editions").iterdir() if p.is_dir() and not p.name.startswith("."))
 
@@ -71,15 +71,15 @@ def test_editing_the_content_of_a_published_version_is_refused(project_with_edit
     result = run_cli("build", project=project_with_editions)
     assert result.code == 2
     assert "content/guidance.yaml:" in result.stderr
-    assert "version 0.2.0 is already published, and the content has changed since" in result.stderr
+    assert f"version {VERSION} is already published, and the content has changed since" in result.stderr
     guidance = project_with_editions / "content" / "guidance.yaml"
-    guidance.write_text(guidance.read_text().replace("version: 0.2.0", "version: 0.3.0"))
+    guidance.write_text(guidance.read_text().replace(f"version: {VERSION}", f"version: {NEXT_VERSION}"))
     result = run_cli("build", "--no-pdf", project=project_with_editions)
     assert result.code == 0, result.stderr
     site = project_with_editions / "build" / "site"
-    assert "Use of coercive powers" in (site / "0.3.0" / "guidance.html").read_text()
-    assert "Exercise of coercive powers" in (site / "0.2.0" / "guidance.html").read_text()
-    assert "superseded" in (site / "0.2.0" / "guidance.html").read_text()
+    assert "Use of coercive powers" in (site / NEXT_VERSION / "guidance.html").read_text()
+    assert "Exercise of coercive powers" in (site / VERSION / "guidance.html").read_text()
+    assert "superseded" in (site / VERSION / "guidance.html").read_text()
 
 
 def test_diff_between_the_bundled_editions_lists_thresholds_and_the_refined_definition() -> None:
@@ -114,20 +114,23 @@ def test_the_newer_edition_lists_its_changes_beside_the_summary() -> None:
 def test_publish_freezes_a_new_edition_once(project_with_editions: Path) -> None:
     guidance = project_with_editions / "content" / "guidance.yaml"
     guidance.write_text(
-        guidance.read_text().replace("version: 0.2.0", "version: 0.3.0").replace("change_type: major", "change_type: minor")
+        guidance.read_text().replace(f"version: {VERSION}", f"version: {NEXT_VERSION}").replace("change_type: major", "change_type: minor")
     )
     result = run_cli("publish", project=project_with_editions)
     assert result.code == 0, result.stderr
-    manifest = json.loads((project_with_editions / "editions" / "0.3.0" / "manifest.json").read_text())
-    assert manifest["version"] == "0.3.0"
+    manifest = json.loads((project_with_editions / "editions" / NEXT_VERSION / "manifest.json").read_text())
+    assert manifest["version"] == NEXT_VERSION
     for name, entry in manifest["files"].items():
-        data = (project_with_editions / "editions" / "0.3.0" / "site" / name).read_bytes()
+        data = (project_with_editions / "editions" / NEXT_VERSION / "site" / name).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
     again = run_cli("publish", project=project_with_editions)
     assert again.code == 2
-    assert "version 0.3.0 is already published" in again.stderr
+    assert f"version {NEXT_VERSION} is already published" in again.stderr
     built = run_cli("build", project=project_with_editions)
     assert built.code == 0, built.stderr
     versions = json.loads((project_with_editions / "build" / "site" / "versions.json").read_text())
-    assert [v["version"] for v in versions] == ["0.3.0", "0.2.0", "0.1.0"]
+    published = sorted(
+        (p.name for p in (ROOT / "editions").iterdir() if p.is_dir()), key=lambda v: tuple(map(int, v.split("."))), reverse=True
+    )
+    assert [v["version"] for v in versions] == [NEXT_VERSION, *published]
     assert versions[0]["aliases"] == ["latest"]

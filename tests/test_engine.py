@@ -210,7 +210,7 @@ def test_a_new_criterion_is_a_required_input_key(project):
     from guidance_builder.engine.schema import json_schema
 
     schema = json_schema(engine)
-    assert "public_funds_at_risk" in schema["$defs"]["Criteria"]["required"]
+    assert "public_funds_at_risk" in schema["properties"]["criteria"]["required"]
 
 
 def test_a_changed_threshold_changes_the_answer(project):

@@ -44,13 +44,17 @@ def test_record_pdf_fields_come_from_the_rules(built_site: Path):
     fields = PdfReader(_version_dir(built_site) / "assessment-record.pdf", strict=True).get_fields()
     assert {n: str(f.get("/FT")) for n, f in fields.items()} == {f.name: PDF_FIELD_TYPES[f.type] for f in form.fields}
     for criterion in edition.book.criteria:
-        assert f"criterion_{criterion.id}" in fields and f"criterion_{criterion.id}_reasons" in fields
+        assert f"criteria_{criterion.id}" in fields and f"criteria_{criterion.id}_reasons" in fields
     for item in edition.book.exemptions:
         assert f"exemption_{item.id}" in fields
     for measure in edition.book.support_measures:
-        assert f"support_{measure.id}" in fields
+        assert f"good_reason_support_considered_{measure.id}" in fields
     grounds = [str(o[0]) for o in fields["good_reason_ground"]["/_States_"]]
-    assert grounds[2:] == [g.id for g in edition.book.grounds]
+    assert grounds[-len(edition.book.grounds) :] == [g.id for g in edition.book.grounds]
+    # Every fact in facts.yaml has its field: the record lists what an assessment records.
+    for fact in edition.book.facts:
+        if fact.for_each is None and fact.type != "choices":
+            assert fact.id.replace(".", "_") in fields, fact.id
     html = (_version_dir(built_site) / "assessment-record.html").read_text(encoding="utf-8")
     assert "{term:" not in html
 
@@ -65,11 +69,17 @@ def test_fill_record_from_an_assess_input(tmp_path: Path):
     assert values["reference"] == "BCC-2026-014"
     assert values["authority_type"] == "local_authority"
     assert values["provider_name"] == "Example Housing Ltd"
-    assert values["contract_value"] == "£2,400,000.00"
+    assert values["value_gbp"] == "£2,400,000.00"
     assert values["event_date"] == "30 September 2026"
-    assert values["criterion_at_risk_contact"] == "/on" and values["criterion_coercive_powers"] == "/Off"
+    assert values["criteria_at_risk_contact"] == "/on" and values["criteria_coercive_powers"] == "/Off"
     assert values["good_reason_ground"] == "insufficient_capacity"
-    assert values["support_model_contract"] == "/on" and values["support_councillor_collaboration"] == "/Off"
+    assert values["good_reason_support_considered_model_contract"] == "/on"
+    assert values["good_reason_support_considered_councillor_collaboration"] == "/Off"
+    # The assessment itself: no exemption applies (a support measure was not considered), so insource.
+    assert values["exemption_good_reason"] == "/Off" and values["exemption_inter_authority"] == "/Off"
+    assert values["outcome"] == "insource"
+    assert "has not considered support for collaboration among councillors" in values["exemption_good_reason_reasons"]
+    assert values["outcome_reasons"].startswith("The contract's expiry starts the duty to assess it")
 
 
 def test_fill_record_rejects_unknown_keys_and_criteria_with_lines(tmp_path: Path):
@@ -118,7 +128,7 @@ def test_a_new_criterion_appears_in_the_record_without_a_template_change(project
     result = run_cli("contract", "fill-record", str(source), "--out", str(out), project=project)
     assert result.code == 0, result.stderr
     fields = PdfReader(io.BytesIO(out.read_bytes()), strict=True).get_fields()
-    assert fields["criterion_essential_public_function"].get("/V") == "/on"
-    assert fields["criterion_essential_public_function"].get("/TU") == "Essential public function: yes"
-    assert "criterion_essential_public_function_reasons" in fields
+    assert fields["criteria_essential_public_function"].get("/V") == "/on"
+    assert fields["criteria_essential_public_function"].get("/TU") == "Essential public function: yes"
+    assert "criteria_essential_public_function_reasons" in fields
     assert {p: p.read_bytes() for p in (project / "templates").rglob("*") if p.is_file()} == templates_before

@@ -24,7 +24,7 @@ def configure(parser) -> None:
     fill.add_argument("--out", required=True, help="where to write the filled PDF")
     fill.add_argument("--from", dest="source", help="a blank model-contract.pdf to fill (default: render it from the content)")
     record = actions.add_parser("fill-record", help="fill the assessment record PDF from an assess input file")
-    record.add_argument("answers", help="assess input YAML (reference, title, authority, provider, criteria, good_reason, ...)")
+    record.add_argument("answers", help="an assess input file: one answer per fact (see docs/assess.md)")
     record.add_argument("--out", required=True, help="where to write the filled PDF")
     record.add_argument("--from", dest="source", help="a blank assessment-record.pdf to fill (default: render it)")
     fields = actions.add_parser("fields", help="list the fill-in fields: name, type, required, label")

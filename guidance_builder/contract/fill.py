@@ -100,6 +100,7 @@ def missing_required(fields: list[Field], values: dict[str, str]) -> list[str]:
 
 # Assessment record --------------------------------------------------------------
 
+
 def record_answers(doc: YamlDocument, form: RecordForm, engine, diagnostics: Diagnostics) -> dict[str, str]:
     """An `assess` input file, checked as `assess` checks it, and its assessment, as the record's field values."""
     from guidance_builder.engine.inputs import ContractReader
@@ -130,7 +131,7 @@ def record_answers(doc: YamlDocument, form: RecordForm, engine, diagnostics: Dia
     for exemption in engine.exemption_ids:
         put(exemption_field(exemption), exemption in assessment.exemptions)
     for reason in assessment.reasons:
-        kind, _, item = reason.key.partition(".")
+        kind, _, item = reason.about.partition(".")
         name = f"{exemption_field(item)}_reasons" if kind == "exemption" else None
         if name in fields:
             values[name] = (values.get(name, "") + "\n" + reason.text).strip()

@@ -15,6 +15,7 @@ from guidance_builder.contract.model import Choice, Field
 from guidance_builder.model import Rulebook
 from guidance_builder.rules.facts import FactSpec, expand_facts
 
+
 @dataclass
 class RecordGroup:
     title: str
@@ -101,7 +102,10 @@ def build_record(book: Rulebook, plain: Callable[[str], str] = str) -> RecordFor
         "details",
         "The contract",
         "Identify the contract assessed, the event that started the assessment, and the answers the rules read.",
-        [RecordGroup(_group_title(prefix) if prefix else "Contract", "", fields, f"record-{(prefix or 'contract').replace('_', '-')}") for prefix, fields in groups.items()],
+        [
+            RecordGroup(_group_title(prefix) if prefix else "Contract", "", fields, f"record-{(prefix or 'contract').replace('_', '-')}")
+            for prefix, fields in groups.items()
+        ],
     )
     tests = RecordSection(
         "tests",
@@ -113,7 +117,13 @@ def build_record(book: Rulebook, plain: Callable[[str], str] = str) -> RecordFor
                 plain(fact.question),
                 [
                     _f(fact_field(fact.id), f"{derived[fact.id].name}: yes", "yesno", "Tick if the service meets this test."),
-                    _f(f"{fact_field(fact.id)}_reasons", f"{derived[fact.id].name}: reasons", "multiline", "The reasons and the evidence relied on.", True),
+                    _f(
+                        f"{fact_field(fact.id)}_reasons",
+                        f"{derived[fact.id].name}: reasons",
+                        "multiline",
+                        "The reasons and the evidence relied on.",
+                        True,
+                    ),
                 ],
                 f"record-{fact_field(fact.id).replace('_', '-')}",
             )

@@ -56,19 +56,21 @@ class ContractReader:
             )
             return None
         given: dict[str, tuple[object, tuple]] = {}
-        self._collect(data, (), doc, diagnostics, given)
+        explained: set[str] = set()
+        self._collect(data, (), doc, diagnostics, given, explained)
         answers: dict[str, object] = {}
         for fact in self.facts:
             value, path = given.get(fact.id, (MISSING, None))
             if value is MISSING:
                 if fact.optional or fact.asked_when:
                     answers[fact.id] = fact.blank
-                    continue
-                self._missing(fact, doc, diagnostics)
+                elif fact.id not in explained:
+                    self._missing(fact, doc, diagnostics)
                 continue
             read = read_value(fact, value)
             if isinstance(read, Problem):
-                diagnostics.error(doc.location(path), read.message, read.hint)
+                where = path + (read.index,) if read.index is not None and isinstance(value, list) else path
+                diagnostics.error(doc.location(where), read.message, read.hint)
             else:
                 answers[fact.id] = read
         if diagnostics:
@@ -85,7 +87,9 @@ class ContractReader:
         self._check_threshold(answers, given, doc, diagnostics)
         return None if diagnostics else answers
 
-    def _collect(self, data: dict, prefix: tuple, doc: YamlDocument, diagnostics: Diagnostics, given: dict) -> None:
+    def _collect(self, data: dict, prefix: tuple, doc: YamlDocument, diagnostics: Diagnostics, given: dict, explained: set) -> None:
+        """Each given fact's value and path; an unknown key is reported, and a missing fact it
+        looks like a misspelling of is marked explained (reported once, not twice)."""
         for raw_key, value in data.items():
             key = str(raw_key)
             path = prefix + (raw_key,)
@@ -97,18 +101,26 @@ class ContractReader:
                 if value is None:
                     continue  # an empty group: each fact in it is missing (fine where optional)
                 if not isinstance(value, dict):
+                    explained.update(f.id for f in self.facts if f.id.startswith(dotted + "."))
                     diagnostics.error(
                         doc.location(path),
                         f"'{dotted}' should be a set of keys and values, not {describe_value(value)}",
                         "indent 'key: value' lines under it",
                     )
                     continue
-                self._collect(value, path, doc, diagnostics, given)
+                self._collect(value, path, doc, diagnostics, given, explained)
             else:
                 siblings = self._children(".".join(str(p) for p in prefix))
                 noun = self._noun(prefix)
-                hint = did_you_mean(key, siblings) or "remove it; see docs/assess.md for the keys a contract may have"
-                diagnostics.error(doc.key_location(path), f"unknown {noun} '{_short(key)}'", hint)
+                hint = did_you_mean(key, siblings)
+                if hint:
+                    close = hint.split("'")[1]
+                    explained.add(".".join([*map(str, prefix), close]))
+                diagnostics.error(
+                    doc.location(path),
+                    f"unknown {noun} '{_short(key)}'",
+                    hint or "remove it; see docs/assess.md for the keys a contract may have",
+                )
 
     def _children(self, prefix: str) -> list[str]:
         """The keys that may stand under `prefix` ('' for the top level)."""

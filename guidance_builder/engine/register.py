@@ -350,7 +350,9 @@ def assess_register(
     if out is not None:
         handle, part = tempfile.mkstemp(prefix="assess-part-", suffix=".csv")
         os.close(handle)
-    worker = context.Process(target=_assess_second_part, args=(send, engine, path, display, offset, header, lines_before, part), daemon=True)
+    worker = context.Process(
+        target=_assess_second_part, args=(send, engine, path, display, offset, header, lines_before, part), daemon=True
+    )
     worker.start()
     send.close()
     try:
@@ -391,7 +393,9 @@ def _append_file(out: TextIO, part: str) -> None:
             shutil.copyfileobj(stream, out, 1 << 20)
 
 
-def _assess_second_part(send, engine: Engine, path: Path, display: str, offset: int, header: list[str], lines_before: int, part: str | None) -> None:
+def _assess_second_part(
+    send, engine: Engine, path: Path, display: str, offset: int, header: list[str], lines_before: int, part: str | None
+) -> None:
     try:
         with open_part(path, offset, None) as stream:
             if part is None:

@@ -85,7 +85,8 @@ class ResultWriter:
         quoted: list[str] = []
         for item in self.items:
             for case in (*item.yes, *item.no):
-                quoted += [name for kind, name in PLACEHOLDER.findall(case.text) if kind == "fact"]
+                quoted += [name for kind, name in PLACEHOLDER.findall(case.text) if kind != "threshold"]
+                quoted += [name for _, name in PLACEHOLDER.findall(case.cites or "")]
         quoted = list(dict.fromkeys(quoted))
         self.per_row = [f for f in quoted if engine.fact[f].type in PER_ROW_TYPES]
         self.shared = [f for f in quoted if f not in self.per_row]
@@ -120,7 +121,9 @@ class ResultWriter:
         text, outcome, decided = found
         if self.per_row:
             fact = self.engine.fact
-            text = self.marker.sub(lambda m: _escape(words(fact[self.per_row[int(m.group(1))]], answers[self.per_row[int(m.group(1))]])), text)
+            text = self.marker.sub(
+                lambda m: _escape(words(fact[self.per_row[int(m.group(1))]], answers[self.per_row[int(m.group(1))]])), text
+            )
         reference = inert(str(answers.get(self.reference, ""))) if self.reference else ""
         return f"{cell(reference)},{text}{self._tail}", outcome, decided
 

@@ -22,7 +22,7 @@ from guidance_builder.rules.program import Case, Item, Program, build_program
 from guidance_builder.rules.values import long_date, money, words
 from guidance_builder.structure import AnchorIndex
 
-PLACEHOLDER = re.compile(r"\{(fact|threshold):([A-Za-z0-9_.]+)\}")
+PLACEHOLDER = re.compile(r"\{(fact|not_chosen|threshold):([A-Za-z0-9_.]+)\}")
 THRESHOLD_PARTS = ("amount", "from", "authority_type")
 
 Answers = Mapping[str, object]
@@ -41,6 +41,8 @@ class Reason:
     step: str | None = None
     """The procedure step that asked the question; None for the outcome and for
     exemptions that apply but that the procedure did not reach."""
+    about: str = ""
+    """The item the reason answers ('exemption.good_reason'), whatever paragraph it cites."""
 
     def cited(self) -> str:
         """The sentence with its citation before the full stop: '... for local authorities (paragraph 5.4, #exemption-below-threshold).'"""
@@ -218,6 +220,9 @@ class Engine:
                 if value_words is not None and name in value_words:
                     return value_words[name]
                 return words(self.fact[name], answers[name])
+            if kind == "not_chosen":
+                fact = self.fact[name]
+                return words(fact, tuple(c.id for c in fact.choices if c.id not in answers[name]))
             if threshold is None:
                 return ""
             if name == "amount":
@@ -232,8 +237,14 @@ class Engine:
     def reason(self, item: Item, yes: bool, answers: Answers, threshold, step: str | None, value_words=None) -> Reason:
         cases = item.yes if yes else item.no
         case = cases[self.case_index(cases, answers)]
+        text = self.fill(case.text, answers, threshold, value_words)
+        if case.cites:
+            key = PLACEHOLDER.sub(lambda m: str(answers.get(m.group(2), "")), case.cites)
+            label, anchor = self.cite(key)
+            if anchor:
+                return Reason(text, key, label, anchor, step, item.key)
         cite = item.cite
-        return Reason(self.fill(case.text, answers, threshold, value_words), cite.key, cite.label, cite.anchor, step)
+        return Reason(text, cite.key, cite.label, cite.anchor, step, item.key)
 
     # The procedure ------------------------------------------------------------------------
 

@@ -97,6 +97,8 @@ class ReasonCase(Strict):
     when: Condition | None = None
     """The case applies when this holds; the last case usually has none (otherwise)."""
     text: Text
+    cites: Annotated[str, StringConstraints(min_length=1)] | None = None
+    """The paragraph the reason rests on, if not the item's own: 'ground.{fact:good_reason.ground}'."""
 
 
 class Reasons(Strict):

@@ -18,7 +18,7 @@ from guidance_builder.rules.cel import ConditionError, RulesEnvironment, Thresho
 from guidance_builder.rules.facts import OPTIONAL_TYPES, constants, expand_facts
 from guidance_builder.rules.program import ITEM_KINDS, item_condition
 
-PLACEHOLDER = re.compile(r"\{(fact|threshold):([^{}]*)\}")
+PLACEHOLDER = re.compile(r"\{(fact|not_chosen|threshold):([^{}]*)\}")
 THRESHOLD_PARTS = ("amount", "from", "authority_type")
 NAME = "Rules"
 
@@ -81,7 +81,11 @@ def check_rules(book: Rulebook, sources, diagnostics: Diagnostics) -> None:
         for match in PLACEHOLDER.finditer(text):
             kind, name = match.group(1), match.group(2).strip()
             where = sources.location(file, path + (("text",) if when is not None or _is_case(path) else ()))
-            if kind == "fact":
+            if kind == "not_chosen" and name in by_id and by_id[name].type != "choices":
+                diagnostics.error(
+                    where, f"'{{not_chosen:{name}}}' needs a fact with several choices", "use {fact:...} for this fact", check=NAME
+                )
+            elif kind in ("fact", "not_chosen"):
                 if name not in by_id:
                     diagnostics.error(
                         where,
@@ -305,6 +309,6 @@ def expression_location(sources, file: str, path: tuple, source: str, line: int,
         segments = [(row, start.column - 1 + skip, first[skip:])]
     for number, indent, text in segments:
         if offset <= len(text):
-            return Location(start.file, number + 1, indent + offset + 1)
+            return Location(start.path, number + 1, indent + offset + 1)
         offset -= len(text) + 1
     return start

@@ -45,6 +45,8 @@ class Cite:
 class Case:
     when: str | None
     text: str
+    cites: str | None = None
+    """An anchor key, with {fact:id} filled by the answer's id, to cite instead of the item."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +63,7 @@ class Item:
 
     def as_json(self) -> dict:
         def cases(found: tuple[Case, ...]) -> list[dict]:
-            return [{"when": case.when, "text": case.text} for case in found]
+            return [{"when": case.when, "text": case.text, "cites": case.cites} for case in found]
 
         return {
             "key": self.key,
@@ -203,7 +205,7 @@ def reason_cases(given: list[c.ReasonCase] | str | None, fallback: list[c.Reason
         return (Case(None, default),)
     if isinstance(chosen, str):
         return (Case(None, chosen),)
-    return tuple(Case(case.when, case.text) for case in chosen)
+    return tuple(Case(case.when, case.text, case.cites) for case in chosen)
 
 
 def build_program(book: Rulebook, cite, plain, reads) -> Program:
@@ -229,7 +231,7 @@ def build_program(book: Rulebook, cite, plain, reads) -> Program:
             name = lower_first(entry.name)
 
             def words(cases: tuple[Case, ...], name: str = name) -> tuple[Case, ...]:
-                return tuple(Case(case.when, plain(case.text.replace("{name}", name))) for case in cases)
+                return tuple(Case(case.when, plain(case.text.replace("{name}", name)), case.cites) for case in cases)
 
             key = f"{noun}.{entry.id}"
             items[key] = Item(

@@ -25,6 +25,8 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 class Problem:
     message: str
     hint: str = ""
+    index: int | None = None
+    """For a list of choices: which entry is wrong."""
 
 
 def money(amount: int) -> str:
@@ -87,11 +89,11 @@ def _choice(fact: FactSpec, value: str) -> str | Problem:
 
 def _choices(fact: FactSpec, items: list[str]) -> tuple[str, ...] | Problem:
     chosen: list[str] = []
-    for item in items:
+    for index, item in enumerate(items):
         if item not in fact.choice_ids:
-            return Problem(f"unknown {fact_noun(fact)} '{_short(item)}'", did_you_mean(item, sorted(fact.choice_ids)))
+            return Problem(f"unknown {fact_noun(fact)} '{_short(item)}'", did_you_mean(item, sorted(fact.choice_ids)), index)
         if item in chosen:
-            return Problem(f"the {fact_noun(fact)} '{item}' is listed twice", f"list each {fact_noun(fact)} once")
+            return Problem(f"the {fact_noun(fact)} '{item}' is listed twice", f"list each {fact_noun(fact)} once", index)
         chosen.append(item)
     return tuple(chosen)
 
@@ -167,7 +169,10 @@ def read_value(fact: FactSpec, value: object) -> object:
                 f"'{fact.id}' should be {unit}, not {describe_value(value)}", "write the number without £, commas, pence or quotes"
             )
         if value < 0:
-            return Problem(f"'{fact.id}' cannot be negative", "write zero or more")
+            return Problem(
+                f"'{fact.id}' cannot be negative",
+                "write the amount in whole pounds, zero or more" if kind == "money" else "write zero or more",
+            )
         return value
     if isinstance(value, datetime.datetime) or not isinstance(value, (datetime.date, str)):
         return Problem(

@@ -46,7 +46,7 @@ def to_yaml(data: dict) -> str:
 
 
 def to_row(data: dict, criteria_ids: list[str]) -> dict[str, str]:
-    """The register row of a contract, as the flattened columns of docs/assess.md."""
+    """The register row of a contract: one column per fact id, as docs/assess.md describes."""
 
     def flag(value: bool) -> str:
         return "true" if value else "false"
@@ -56,10 +56,10 @@ def to_row(data: dict, criteria_ids: list[str]) -> dict[str, str]:
     row = {
         "reference": data["reference"],
         "title": data["title"],
-        "authority_name": data["authority"]["name"],
-        "authority_type": data["authority"]["type"],
-        "provider_name": data["provider"]["name"],
-        "provider_type": data["provider"]["type"],
+        "authority.name": data["authority"]["name"],
+        "authority.type": data["authority"]["type"],
+        "provider.name": data["provider"]["name"],
+        "provider.type": data["provider"]["type"],
         "relevant_contract": flag(data["relevant_contract"]),
         "value_gbp": str(data["value_gbp"]),
         "event": data["event"],
