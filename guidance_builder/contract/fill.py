@@ -17,7 +17,7 @@ from typing import Any
 from guidance_builder.contract.model import Field
 from guidance_builder.contract.record import RecordForm, choice_field, exemption_field, fact_field
 from guidance_builder.diagnostics import Diagnostics, did_you_mean
-from guidance_builder.loading.yaml_source import YamlDocument, YamlPath
+from guidance_builder.loading.yaml_source import YamlDocument
 from guidance_builder.resolve.values import format_date
 
 CHECKED, UNCHECKED = "/on", "/Off"

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from guidance_builder.diagnostics import Diagnostics, Location, did_you_mean
 from guidance_builder.loading.yaml_source import YamlDocument, load_yaml, read_text
 from guidance_builder.model import CONTENT_FILES
-from guidance_builder.model.rulebook import OPTIONAL_FILES
 from guidance_builder.model.content import GuidanceMeta
+from guidance_builder.model.rulebook import OPTIONAL_FILES
 from guidance_builder.project import Project
 
 

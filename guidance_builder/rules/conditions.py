@@ -65,7 +65,7 @@ def check_rules(book: Rulebook, sources, diagnostics: Diagnostics) -> None:
                 )
 
     asked_by_conditions: set[str] = set()
-    for file, path, kind, _entry, condition in _conditions(book):
+    for file, path, _kind, _entry, condition in _conditions(book):
         if condition is None:
             continue
         if check(condition, file, path):
