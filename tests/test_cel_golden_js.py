@@ -64,7 +64,21 @@ def test_the_cases_cover_what_the_rules_use() -> None:
     assert len(cases) >= 40
     assert len({case["name"] for case in cases}) == len(cases), "two cases share a name"
     expressions = [case["expression"] for case in cases]
-    for needle in ("&&", "||", "!", " ? ", " in ", "size(", ".all(", ".exists(", 'timestamp("', "threshold(", " == ", "authority.type", "good_reason."):
+    for needle in (
+        "&&",
+        "||",
+        "!",
+        " ? ",
+        " in ",
+        "size(",
+        ".all(",
+        ".exists(",
+        'timestamp("',
+        "threshold(",
+        " == ",
+        "authority.type",
+        "good_reason.",
+    ):
         assert any(needle in e for e in expressions), f"no case uses {needle!r}"
     types = {var["type"] for case in cases for var in case["vars"].values()}
     assert types == {"bool", "int", "string", "timestamp", "list<string>"}
