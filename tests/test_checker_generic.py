@@ -416,3 +416,72 @@ def test_every_kind_of_screen_passes_axe(chromium, page_url) -> None:
             driver.answer_step(BASE)
         problems += violations("outcome")
     assert problems == [], "\n".join(problems)
+
+
+# Where focus is, and whether it can be seen: an outline or a box shadow on the control or,
+# for the radios and check boxes the design system draws itself, on its label.
+FOCUS = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const styles = [getComputedStyle(e)];
+  const label = e.labels && e.labels[0];
+  if (label) styles.push(getComputedStyle(label), getComputedStyle(label, "::before"), getComputedStyle(label, "::after"));
+  const visible = styles.some(s => (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0 && s.outlineColor !== "rgba(0, 0, 0, 0)")
+    || (s.boxShadow && s.boxShadow !== "none"));
+  return {tag: e.tagName.toLowerCase(), type: e.type || "", name: e.name || "", value: e.value || "", checked: !!e.checked,
+          text: (e.innerText || e.textContent || "").trim(), visible: visible};
+}"""
+
+
+def test_tab_arrows_space_and_enter_are_enough(page) -> None:
+    """No focus set by the test: Tab to each control, arrows within radios, Space, typing, Enter."""
+    wanted = {
+        "event": "termination",
+        "criteria.at_risk_contact": "false",
+        "criteria.coercive_powers": "true",
+        "criteria.rights_infringement": "false",
+        "relevant_contract": "true",
+        "value_gbp": "4,500,000",
+        "authority.type": "local_authority",
+        "event_date.day": "30",
+        "event_date.month": "9",
+        "event_date.year": "2026",
+        "provider.type": "voluntary",
+        "good_reason.ground": "insufficient_capacity",
+        "good_reason.evidence": "Workforce plan, April 2026",
+        "good_reason.support_considered": ["model_contract", "government_legal_department", "councillor_collaboration"],
+    }
+    keys = page.keyboard
+    answered: set[str] = set()
+    for _ in range(len(PROGRAM["steps"])):
+        if page.query_selector("section.outcome"):
+            break
+        for _ in range(80):
+            keys.press("Tab")
+            focus = page.evaluate(FOCUS)
+            assert focus is not None and focus["visible"], focus
+            name = focus["name"]
+            if focus["type"] == "radio":
+                for _ in range(8):
+                    if page.evaluate("document.activeElement.value") == wanted[name]:
+                        break
+                    keys.press("ArrowDown")
+                if not page.evaluate("document.activeElement.checked"):
+                    keys.press("Space")
+                assert page.evaluate("document.activeElement.checked && document.activeElement.value") == wanted[name]
+            elif focus["type"] == "checkbox":
+                if (focus["value"] in wanted[name]) != focus["checked"]:
+                    keys.press("Space")
+            elif focus["tag"] in ("input", "textarea"):
+                keys.type(wanted[name])
+            elif focus["tag"] == "button" and focus["text"] == "Continue":
+                keys.press("Enter")
+                break
+            else:
+                continue
+            answered.add(name)
+        assert page.evaluate("document.activeElement.id") in ("step-heading", "outcome-heading")
+    assert page.get_attribute("section.outcome", "data-decided-by") == "good_reason"
+    assert answered == set(wanted)
+    reasons = page.inner_text("ol.reasons")
+    assert "termination starts the duty" in reasons and "having considered every support measure" in reasons

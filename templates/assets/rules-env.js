@@ -366,7 +366,7 @@
       }
       path.push(step.id);
       var answered = step.asks.map(function (key) {
-        decided[key] = condition(env, items[key].condition, values);
+        if (!has(decided, key)) { decided[key] = condition(env, items[key].condition, values); }
         return key;
       });
       var hit = answered.some(function (key) { return decided[key]; });
