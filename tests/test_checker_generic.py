@@ -485,3 +485,30 @@ def test_tab_arrows_space_and_enter_are_enough(page) -> None:
     assert answered == set(wanted)
     reasons = page.inner_text("ol.reasons")
     assert "termination starts the duty" in reasons and "having considered every support measure" in reasons
+
+
+def test_a_step_with_nothing_left_to_ask_is_passed_through(chromium, tmp_path) -> None:
+    """A step whose only question the answers so far rule out is walked, not shown; Back skips it."""
+    program = json.loads(json.dumps(PROGRAM))
+    provider = next(fact for fact in program["facts"] if fact["id"] == "provider.type")
+    provider["asked_when"] = 'authority.type != "central_government"'
+    url = render_page(tmp_path, program=program)
+    answers = {**BASE, "authority.type": "central_government", "good_reason.ground": ""}
+    with local_only_page(chromium) as (page, _):
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(url)
+        page.wait_for_selector("#checker[data-ready=true]")
+        driver = Driver(page, keyboard=False)
+        told, screens = driver.run(answers)
+        assert screens == ["event", "tests", "relevant", "threshold", "reason"] and "provider.type" not in told
+        steps = [r[2] for r in page.evaluate(READ_OUTCOME)["reasons"]]
+        assert "parties" in steps and page.get_attribute("section.outcome", "data-outcome") == "insource"
+        page.click("section.outcome button:text-is('Back')")
+        assert page.get_attribute("form.step", "data-step") == "reason"
+        page.click("form.step button:text-is('Back')")
+        assert page.get_attribute("form.step", "data-step") == "threshold"
+        driver.answer("authority.type", "local_authority")
+        driver.submit()
+        assert page.get_attribute("form.step", "data-step") == "parties", "a blank given on the way is not undone by Back"
+        assert errors == []

@@ -329,6 +329,14 @@
   function showStep(stepId) {
     var step = steps[stepId];
     var fields = rulesStepFacts(program, step).filter(function (id) { return given[id] === undefined; });
+    /* A step whose questions the answers so far all rule out (asked_when) has nothing to ask:
+       its facts are blank, given with the screen before it, so that going back undoes them. */
+    var settled = rulesValues(env, program, answers());
+    if (fields.every(function (id) { return facts[id].asked_when && rulesEvaluate(env, facts[id].asked_when, settled) !== true; })) {
+      fields.forEach(function (id) { given[id] = { step: trail[trail.length - 1], value: null, shown: false }; });
+      next();
+      return;
+    }
     clear();
     var form = el("form", { class: "step", "data-step": step.id, novalidate: true, "aria-labelledby": "step-heading" });
     form.appendChild(el("h2", { class: "govuk-heading-l", id: "step-heading", tabindex: "-1" }, [
@@ -384,21 +392,21 @@
     focusHeading();
   }
 
-  function goBack() {
+  /* Undoes the last screen answered: its answers (and any its answers settled) are no longer given. */
+  function undoLast() {
     var last = trail.pop();
-    if (last === undefined) { return; }
     Object.keys(given).forEach(function (id) { if (given[id].step === last) { delete given[id]; } });
+  }
+
+  function goBack() {
+    if (!trail.length) { return; }
+    undoLast();
     next();
   }
 
   function changeFrom(stepId) {
-    while (trail.length && trail.indexOf(stepId) >= 0) { goBackQuietly(); }
+    while (trail.indexOf(stepId) >= 0) { undoLast(); }
     next();
-  }
-
-  function goBackQuietly() {
-    var last = trail.pop();
-    Object.keys(given).forEach(function (id) { if (given[id].step === last) { delete given[id]; } });
   }
 
   function answerWords(fact, value) {
