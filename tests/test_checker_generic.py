@@ -381,9 +381,18 @@ def test_a_script_the_policy_does_not_list_is_refused(chromium, tmp_path) -> Non
         assert page.evaluate("window.__refused") and page.get_attribute("#checker", "data-ready") is None
 
 
-def test_a_program_whose_rules_do_not_check_is_not_run(chromium, tmp_path) -> None:
+@pytest.mark.parametrize(
+    ("where", "change", "said"),
+    [(("items", 0, "condition"), 'value_gbp < "100"', "value_gbp"), (("format",), "guidance-builder/checker@1", "checker@1")],
+    ids=["a condition that does not check", "another format"],
+)
+def test_a_program_the_page_cannot_read_is_not_run(chromium, tmp_path, where, change, said) -> None:
     broken = json.loads(json.dumps(PROGRAM))
-    broken["items"][0]["condition"] = 'value_gbp < "100"'
+    *path, last = where
+    target = broken
+    for key in path:
+        target = target[key]
+    target[last] = change
     url = render_page(tmp_path, program=broken)
     with local_only_page(chromium) as (page, _):
         errors: list[str] = []
@@ -391,7 +400,7 @@ def test_a_program_whose_rules_do_not_check_is_not_run(chromium, tmp_path) -> No
         page.goto(url)
         page.wait_for_load_state("load")
         assert "The checker cannot run" in page.inner_text("#checker")
-        assert errors and "value_gbp" in errors[0]
+        assert errors and said in errors[0]
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (scripts/setup installs it)")

@@ -16,6 +16,11 @@
     list.forEach(function (entry) { map[entry[key]] = entry; });
     return map;
   }
+  var FORMAT = "guidance-builder/rules@2";
+  if (program.format !== FORMAT) {
+    cannotRun();
+    throw new Error("the checker reads " + FORMAT + ", not " + program.format);
+  }
   var facts = byKey(program.facts, "id");
   var steps = byKey(program.steps, "id");
   var items = byKey(program.items, "key");
@@ -332,7 +337,7 @@
     /* A step whose questions the answers so far all rule out (asked_when) has nothing to ask:
        its facts are blank, given with the screen before it, so that going back undoes them. */
     var settled = rulesValues(env, program, answers());
-    if (fields.every(function (id) { return facts[id].asked_when && rulesEvaluate(env, facts[id].asked_when, settled) !== true; })) {
+    if (fields.length && fields.every(function (id) { return facts[id].asked_when && rulesEvaluate(env, facts[id].asked_when, settled) !== true; })) {
       fields.forEach(function (id) { given[id] = { step: trail[trail.length - 1], value: null, shown: false }; });
       next();
       return;
@@ -501,12 +506,17 @@
     next();
   }
 
-  var problems = rulesCheck(env, program);
-  if (problems.length) {
+  /* Rules the page cannot read are said so on the page, not left as a blank space. */
+  function cannotRun() {
     root.appendChild(el("div", { class: "govuk-warning-text" }, [
       el("span", { class: "govuk-warning-text__icon", "aria-hidden": "true" }, ["!"]),
       el("strong", { class: "govuk-warning-text__text" }, [hidden("Warning"), "The checker cannot run: its rules do not check. Follow the decision procedure in the guidance."])
     ]));
+  }
+
+  var problems = rulesCheck(env, program);
+  if (problems.length) {
+    cannotRun();
     throw new Error("the rules program does not check: " + problems.join("; "));
   }
   quiet = true;
