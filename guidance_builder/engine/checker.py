@@ -50,28 +50,36 @@ INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]
 
 def render_checker(engine: Engine, env: jinja2.Environment, project: Project) -> str:
     script = (project.assets / "checker.js").read_text(encoding="utf-8")
+    env_script = (project.assets / "rules-env.js").read_text(encoding="utf-8")
     frontend = project.frontend / "govuk-frontend.css"
-    if not frontend.is_file():
-        where = Location(project.display(frontend))
-        raise ContentError(
-            [Diagnostic(where, "GOV.UK Frontend has not been set up", "run scripts/setup, which installs it and compiles its styles")]
-        )
+    cel = project.frontend / "cel.js"
+    for needed, what in ((frontend, "GOV.UK Frontend"), (cel, "The CEL library (cel-js)")):
+        if not needed.is_file():
+            where = Location(project.display(needed))
+            raise ContentError(
+                [Diagnostic(where, f"{what} has not been set up", "run scripts/setup, which installs it and builds it into .deps")]
+            )
+    cel_script = cel.read_text(encoding="utf-8")
     sheets = {name: (project.assets / name).read_text(encoding="utf-8") for name in ("guidance.css", "checker.css")}
-    for name, source, closing in (("checker.js", script, "</script"), *((name, text, "</style") for name, text in sheets.items())):
+    sources = (("checker.js", script), ("rules-env.js", env_script), (".deps/cel.js", cel_script))
+    for name, source, closing in (*((n, s, "</script") for n, s in sources), *((n, t, "</style") for n, t in sheets.items())):
         if closing in source.lower():
-            raise ValueError(f"templates/assets/{name} contains '{closing}', which would end its element early")
+            raise ValueError(f"{name} contains '{closing}', which would end its element early")
     style = "\n".join([frontend.read_text(encoding="utf-8"), *sheets.values()])
     meta = engine.book.meta
     page = env.get_template("checker.html").render(
         meta=meta,
         data=Markup(json_for_script(checker_data(engine))),
+        cel_script=Markup(cel_script),
+        env_script=Markup(env_script),
         script=Markup(script),
         style=Markup(style),
         policy=POLICY_PLACEHOLDER,
         guidance_href="guidance.html",
     )
-    # Every inline script the page runs (checker.js, and GOV.UK Frontend's one line that marks
-    # the page as having JavaScript) is allowed by its hash; nothing else may run or load.
+    # Every inline script the page runs (CEL, rules-env.js, checker.js, and GOV.UK Frontend's
+    # one line that marks the page as having JavaScript) is allowed by its hash; nothing else
+    # may run or load.
     scripts = " ".join(dict.fromkeys(_csp_hash(source) for source in INLINE_SCRIPT.findall(page)))
     policy = f"default-src 'none'; script-src {scripts}; style-src {_csp_hash(style)}; base-uri 'none'; form-action 'none'"
     return page.replace(POLICY_PLACEHOLDER, policy, 1)
