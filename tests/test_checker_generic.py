@@ -1,7 +1,6 @@
 """The checker page as a generic interpreter of a rules program, in headless Chromium.
 
-The page is made from a hand-written program for the bundled content
-(tests/fixtures/rules-program.json) the way render_checker makes it: checker.html with the
+The page is made from the bundled content's rules program the way render_checker makes it: checker.html with the
 CEL bundle, rules-env.js and checker.js inlined, under a policy that lets only those
 scripts run, by hash. Paths through the procedure are answered with the keyboard or the
 mouse, and what the page concludes must be what rules-env.js concludes in node for the
@@ -10,91 +9,23 @@ same answers, reason by reason.
 
 from __future__ import annotations
 
-import base64
-import datetime
-import hashlib
 import json
 import shutil
-import subprocess
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
-from markupsafe import Markup
 
-from guidance_builder.engine.checker import INLINE_SCRIPT, POLICY_PLACEHOLDER, json_for_script
-from guidance_builder.project import Project
-from guidance_builder.render.environment import create_environment
 from tests.browser import CHROMIUM, browser, local_only_page
+from tests.checker_driver import READ_OUTCOME, WATCH_POLICY, Driver, as_shown, bundled_program, expected_view, node_walk, render_page
 from tests.conftest import ROOT
 
 if not Path(CHROMIUM).is_file() or shutil.which("node") is None or not (ROOT / ".deps" / "cel.js").is_file():
     raise RuntimeError("Chromium, node or .deps/cel.js is missing: run scripts/setup test; browser tests never pass quietly")
 
-PROGRAM = json.loads((ROOT / "tests" / "fixtures" / "rules-program.json").read_text(encoding="utf-8"))
+PROGRAM = bundled_program()
 FACTS = {fact["id"]: fact for fact in PROGRAM["facts"]}
-ITEMS = {item["key"]: item for item in PROGRAM["items"]}
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-# Records every script or style the page's policy refuses (an init script runs before the
-# page's own and is not subject to its policy).
-WATCH_POLICY = "window.__refused = []; document.addEventListener('securitypolicyviolation', (e) => window.__refused.push(e.violatedDirective + ' ' + e.blockedURI));"
-
-
-def sha256(source: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
-
-
-def render_page(folder: Path, program: dict = PROGRAM, leave_out: str | None = None) -> str:
-    """The page as render_checker makes it, from `program`; its file:// address."""
-    project = Project.at(ROOT)
-    read = lambda path: path.read_text(encoding="utf-8")  # noqa: E731
-    scripts = {
-        "cel_script": read(project.frontend / "cel.js"),
-        "env_script": read(project.assets / "rules-env.js"),
-        "script": read(project.assets / "checker.js"),
-    }
-    style = "\n".join(
-        read(path) for path in (project.frontend / "govuk-frontend.css", project.assets / "guidance.css", project.assets / "checker.css")
-    )
-    meta = SimpleNamespace(
-        language="en-GB",
-        issuing_body="Department for Example",
-        short_title=program["title"],
-        title="Guidance on bringing services back in house",
-        version=program["version"],
-        status="draft",
-        publication_date=datetime.date(2026, 4, 1),
-    )
-    page = (
-        create_environment(project)
-        .get_template("checker.html")
-        .render(
-            meta=meta,
-            data=Markup(json_for_script(program)),
-            style=Markup(style),
-            policy=POLICY_PLACEHOLDER,
-            guidance_href="guidance.html",
-            **{name: Markup(source) for name, source in scripts.items()},
-        )
-    )
-    allowed = [source for source in INLINE_SCRIPT.findall(page) if source != (scripts[leave_out] if leave_out else None)]
-    hashes = " ".join(dict.fromkeys(sha256(source) for source in allowed))
-    policy = f"default-src 'none'; script-src {hashes}; style-src {sha256(style)}; base-uri 'none'; form-action 'none'"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "checker.html"
-    path.write_text(page.replace(POLICY_PLACEHOLDER, policy, 1), encoding="utf-8")
-    return path.as_uri()
-
-
-def node_walk(cases: list[dict]) -> list[dict]:
-    """rules-env.js's assessment of each {answers, partial}, in node."""
-    request = json.dumps({"program": PROGRAM, "cases": cases})
-    done = subprocess.run(
-        ["node", str(ROOT / "scripts" / "rules-walk.mjs")], input=request, capture_output=True, text=True, timeout=120, check=True
-    )
-    return json.loads(done.stdout)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +36,7 @@ def chromium():
 
 @pytest.fixture(scope="module")
 def page_url(tmp_path_factory) -> str:
-    return render_page(tmp_path_factory.mktemp("generic"))
+    return render_page(tmp_path_factory.mktemp("generic"), PROGRAM)
 
 
 @pytest.fixture
@@ -120,119 +51,6 @@ def page(chromium, page_url):
         yield page
         assert errors == [] and outside == [], (errors, outside)
         assert page.evaluate("window.__refused") == []
-
-
-class Driver:
-    """Answers the page's questions from a dict of answers, with the keyboard or the mouse."""
-
-    def __init__(self, page, keyboard: bool):
-        self.page = page
-        self.keyboard = keyboard
-
-    def focused(self, selector: str) -> bool:
-        return self.page.evaluate("(s) => document.activeElement.matches(s)", selector)
-
-    def choose(self, selector: str) -> None:
-        if self.keyboard:
-            self.page.focus(selector)
-            self.page.keyboard.press("Space")
-        else:
-            self.page.click(f"label[for='{self.page.get_attribute(selector, 'id')}']")
-
-    def type(self, selector: str, text: str) -> None:
-        if self.keyboard:
-            self.page.focus(selector)
-            self.page.keyboard.press("Control+A")
-            self.page.keyboard.press("Backspace")
-            if text:
-                self.page.keyboard.type(text)
-        else:
-            self.page.fill(selector, text)
-
-    def answer(self, fact_id: str, value) -> None:
-        fact = FACTS[fact_id]
-        field = f'[data-field="{fact_id}"]'
-        kind = fact["type"]
-        if kind in ("yes_no", "choice"):
-            wanted = str(value).lower() if kind == "yes_no" else value
-            self.choose(f'{field} input[type=radio][value="{wanted}"]')
-        elif kind == "choices":
-            for box in self.page.query_selector_all(f"{field} input[type=checkbox]"):
-                if box.is_checked() != (box.get_attribute("value") in value):
-                    self.choose(f'{field} input[type=checkbox][value="{box.get_attribute("value")}"]')
-        elif kind == "date":
-            year, month, day = value.split("-")
-            for part, text in (("day", str(int(day))), ("month", str(int(month))), ("year", year)):
-                self.type(f"{field} .input-date-{part}", text)
-        else:
-            self.type(f"{field} input, {field} textarea", str(value))
-
-    def submit(self) -> None:
-        if self.keyboard:
-            self.page.focus("form.step button[type=submit]")
-            self.page.keyboard.press("Enter")
-        else:
-            self.page.click("form.step button[type=submit]")
-
-    def answer_step(self, answers: dict) -> dict:
-        """Answers every question the screen shows, including those an answer reveals;
-        returns what the page was told (None for a question it kept hidden)."""
-        done: dict = {}
-        while True:
-            shown = [f.get_attribute("data-field") for f in self.page.query_selector_all("form.step [data-field]") if f.is_visible()]
-            todo = [fact_id for fact_id in shown if fact_id not in done]
-            if not todo:
-                break
-            done[todo[0]] = answers[todo[0]]
-            self.answer(todo[0], answers[todo[0]])
-        for fact_id in (f.get_attribute("data-field") for f in self.page.query_selector_all("form.step [data-field]")):
-            done.setdefault(fact_id, None)
-        self.submit()
-        summary = self.page.query_selector(".error-summary:not([hidden])")
-        assert summary is None, f"the page refused the answers: {summary.inner_text()}"
-        assert self.focused("#step-heading, #outcome-heading"), "focus did not move to the new screen's heading"
-        return done
-
-    def run(self, answers: dict) -> tuple[dict, list[str]]:
-        told: dict = {}
-        screens: list[str] = []
-        for _ in range(len(PROGRAM["steps"]) + 1):
-            if self.page.query_selector("section.outcome"):
-                break
-            screens.append(self.page.get_attribute("form.step", "data-step"))
-            told.update(self.answer_step(answers))
-        assert self.page.query_selector("section.outcome"), f"no outcome after {screens}"
-        return told, screens
-
-
-READ_OUTCOME = """() => {
-  const outcome = document.querySelector("section.outcome");
-  const reasons = Array.from(outcome.querySelectorAll("li.reason"), (item) => {
-    const link = item.querySelector("a");
-    return [item.textContent, item.dataset.cites, item.dataset.step || null, link ? link.textContent : "", link ? link.getAttribute("href") : ""];
-  });
-  const note = outcome.querySelector(".undecided");
-  return { outcome: outcome.dataset.outcome, decided_by: (outcome.dataset.decidedBy || "").split(" ").filter(Boolean),
-           reasons: reasons, undecided: note ? note.textContent : "" };
-}"""
-
-
-def as_shown(reason: dict) -> list:
-    """A reason of an assessment as the page lists it."""
-    if not reason["paragraph"]:
-        return [reason["text"], reason["cites"], reason["step"], "", ""]
-    text = reason["text"][:-1] if reason["text"].endswith(".") else reason["text"]
-    return [f"{text} ({reason['paragraph']}).", reason["cites"], reason["step"], reason["paragraph"], f"guidance.html#{reason['anchor']}"]
-
-
-def expected_view(assessment: dict) -> dict:
-    names = [ITEMS[key]["name"] for key in assessment.get("undecided", []) if ITEMS[key]["kind"] == "exemption"]
-    return {
-        "outcome": assessment["outcome"],
-        "decided_by": assessment["decided_by"],
-        "reasons": [as_shown(r) for r in assessment["reasons"]],
-        "undecided": f"The checker asked only what this outcome needed, so it has not looked at: {'; '.join(names)}." if names else "",
-    }
 
 
 BASE = {
@@ -278,7 +96,7 @@ def test_the_page_concludes_what_rules_env_concludes(page, page_url) -> None:
         page.goto(page_url)
         page.wait_for_selector("#checker[data-ready=true]")
         answers = {**BASE, **change}
-        told, screens = Driver(page, keyboard).run(answers)
+        told, screens = Driver(page, keyboard, PROGRAM).run(answers)
         view = page.evaluate(READ_OUTCOME)
         assert page.evaluate("document.activeElement.id") == "outcome-heading", name
         views.append((name, answers, view, screens))
@@ -286,10 +104,10 @@ def test_the_page_concludes_what_rules_env_concludes(page, page_url) -> None:
         outcomes.add(view["outcome"])
         assert view["outcome"] == outcome, name
     # What the page was told, walked as the page walks it; and every answer, walked as the engine does.
-    partial = node_walk([{"answers": digits(told), "partial": True} for told in told_all])
-    complete = node_walk([{"answers": digits(answers), "partial": False} for _, answers, _, _ in views])
+    partial = node_walk(PROGRAM, [{"answers": digits(told), "partial": True} for told in told_all])
+    complete = node_walk(PROGRAM, [{"answers": digits(answers), "partial": False} for _, answers, _, _ in views])
     for (name, _, view, screens), mine, full in zip(views, partial, complete, strict=True):
-        assert view == expected_view(mine), name
+        assert view == expected_view(mine, PROGRAM), name
         assert set(screens) <= set(mine["path"]) and mine["path"] == full["path"], name
         on_path = [r for r in full["reasons"] if r["step"] is not None or r["cites"].startswith("outcome.")]
         assert [r for r in view["reasons"] if r[2] is not None or r[1].startswith("outcome.")] == [as_shown(r) for r in on_path], name
@@ -298,7 +116,7 @@ def test_the_page_concludes_what_rules_env_concludes(page, page_url) -> None:
 
 
 def test_follow_up_questions_appear_only_when_an_answer_calls_for_them(page) -> None:
-    driver = Driver(page, keyboard=True)
+    driver = Driver(page, keyboard=True, program=PROGRAM)
     for _ in range(5):  # event, tests, relevant, threshold, parties
         driver.answer_step(BASE)
     assert page.get_attribute("form.step", "data-step") == "reason"
@@ -306,17 +124,17 @@ def test_follow_up_questions_appear_only_when_an_answer_calls_for_them(page) -> 
     assert not page.is_visible(evidence) and not page.is_visible(support)
     page.focus('input[name="good_reason.ground"][value=risk_mitigation]')
     page.keyboard.press("Space")
-    assert page.is_visible(evidence) and not page.is_visible(support)
-    page.keyboard.press("ArrowDown")  # the next ground, which needs every support measure considered
+    assert page.is_visible(evidence) and page.is_visible(support)  # asked whenever a ground is given
+    page.keyboard.press("ArrowDown")
     assert driver.focused('input[name="good_reason.ground"][value=insufficient_capacity]')
     assert page.is_visible(evidence) and page.is_visible(support)
-    Driver(page, keyboard=False).choose('input[name="good_reason.ground"][value=""]')  # "None of these"
+    Driver(page, keyboard=False, program=PROGRAM).choose('input[name="good_reason.ground"][value=""]')  # "None of these"
     assert not page.is_visible(evidence) and not page.is_visible(support)
     assert "(optional)" in page.inner_text('[data-field="good_reason.ground"] legend')
 
 
 def test_problems_are_shown_in_an_error_summary(page) -> None:
-    driver = Driver(page, keyboard=True)
+    driver = Driver(page, keyboard=True, program=PROGRAM)
     driver.submit()
     assert driver.focused(".error-summary") and page.title().startswith("Error: ")
     assert "Select an answer (What has happened to the contract?)" in page.inner_text(".error-summary")
@@ -352,7 +170,7 @@ def test_problems_are_shown_in_an_error_summary(page) -> None:
 
 
 def test_answers_can_be_changed_and_the_checker_started_again(page) -> None:
-    driver = Driver(page, keyboard=False)
+    driver = Driver(page, keyboard=False, program=PROGRAM)
     driver.run(BASE)
     assert page.get_attribute("section.outcome", "data-decided-by") == "good_reason"
     rows = page.inner_text("dl.answers")
@@ -373,7 +191,7 @@ def test_answers_can_be_changed_and_the_checker_started_again(page) -> None:
 
 def test_a_script_the_policy_does_not_list_is_refused(chromium, tmp_path) -> None:
     """The page runs only by its scripts' hashes: leave one out and the checker cannot start."""
-    url = render_page(tmp_path, leave_out="env_script")
+    url = render_page(tmp_path, PROGRAM, leave_out="env_script")
     with local_only_page(chromium) as (page, _):
         page.add_init_script(WATCH_POLICY)
         page.goto(url)
@@ -393,7 +211,7 @@ def test_a_program_the_page_cannot_read_is_not_run(chromium, tmp_path, where, ch
     for key in path:
         target = target[key]
     target[last] = change
-    url = render_page(tmp_path, program=broken)
+    url = render_page(tmp_path, broken)
     with local_only_page(chromium) as (page, _):
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
@@ -403,8 +221,8 @@ def test_a_program_the_page_cannot_read_is_not_run(chromium, tmp_path, where, ch
         assert errors and said in errors[0]
 
 
-@pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (scripts/setup installs it)")
 def test_every_kind_of_screen_passes_axe(chromium, page_url) -> None:
+    assert AXE.exists(), "axe-core is not installed: run scripts/setup test"
     with local_only_page(chromium, bypass_csp=True) as (page, _):
         page.goto(page_url)
         page.wait_for_selector("#checker[data-ready=true]")
@@ -416,7 +234,7 @@ def test_every_kind_of_screen_passes_axe(chromium, page_url) -> None:
             )
             return [f"{state}: {v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in found["violations"]]
 
-        driver = Driver(page, keyboard=False)
+        driver = Driver(page, keyboard=False, program=PROGRAM)
         problems = violations("first question")
         driver.submit()
         problems += violations("problems shown")
@@ -501,14 +319,14 @@ def test_a_step_with_nothing_left_to_ask_is_passed_through(chromium, tmp_path) -
     program = json.loads(json.dumps(PROGRAM))
     provider = next(fact for fact in program["facts"] if fact["id"] == "provider.type")
     provider["asked_when"] = 'authority.type != "central_government"'
-    url = render_page(tmp_path, program=program)
+    url = render_page(tmp_path, program)
     answers = {**BASE, "authority.type": "central_government", "good_reason.ground": ""}
     with local_only_page(chromium) as (page, _):
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(url)
         page.wait_for_selector("#checker[data-ready=true]")
-        driver = Driver(page, keyboard=False)
+        driver = Driver(page, keyboard=False, program=PROGRAM)
         told, screens = driver.run(answers)
         assert screens == ["event", "tests", "relevant", "threshold", "reason"] and "provider.type" not in told
         steps = [r[2] for r in page.evaluate(READ_OUTCOME)["reasons"]]

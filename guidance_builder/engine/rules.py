@@ -223,14 +223,12 @@ class Engine:
             if kind == "not_chosen":
                 fact = self.fact[name]
                 return words(fact, tuple(c.id for c in fact.choices if c.id not in answers[name]))
-            if threshold is None:
-                return ""
             if name == "amount":
-                return money(threshold.amount)
+                return money(threshold.amount) if threshold else "no threshold"
             if name == "from":
-                return long_date(threshold.in_force_from)
-            type_fact = self.fact[self.program.thresholds.type_fact]
-            return words(type_fact, threshold.authority_type)
+                return long_date(threshold.in_force_from) if threshold else "no date"
+            type_fact = self.program.thresholds.type_fact
+            return words(self.fact[type_fact], answers[type_fact]) if type_fact else ""
 
         return PLACEHOLDER.sub(replace, text)
 

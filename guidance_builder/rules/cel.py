@@ -144,7 +144,7 @@ class RulesEnvironment:
         result = compiled.eval(activation)
         if result.type() == cel.Type.ERROR:
             raise ValueError(str(result.value()))
-        return result.value()
+        return result.plain_value()
 
     # Messages ---------------------------------------------------------------------
 

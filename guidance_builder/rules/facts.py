@@ -135,7 +135,11 @@ def _spec(fact: c.Fact, fact_id: str, question: str, choices: tuple[ChoiceSpec, 
 
 def constants(book: Rulebook) -> dict[str, tuple[str, ...]]:
     """The lists a condition may name: each list's ids, and, for each yes/no field of a list's
-    items, the ids of the items where it is true (`grounds_requires_support_considered`)."""
+    items, the ids of the items where it is true (`grounds_requires_support_considered`).
+
+    A list named like a fact, or like a group of facts ('criteria' beside
+    'criteria.at_risk_contact'), is left out: the name means the facts."""
+    taken = {part for fact in expand_facts(book) for part in _prefixes(fact.id)}
     found: dict[str, tuple[str, ...]] = {}
     for kind in typing.get_args(c.ChoiceSource):
         items = book.items(kind)
@@ -143,4 +147,9 @@ def constants(book: Rulebook) -> dict[str, tuple[str, ...]]:
         flags = {name for item in items for name, value in item if isinstance(value, bool)}
         for flag in sorted(flags):
             found[f"{kind}_{flag}"] = tuple(item.id for item in items if getattr(item, flag))
-    return found
+    return {name: ids for name, ids in found.items() if name not in taken}
+
+
+def _prefixes(fact_id: str) -> list[str]:
+    parts = fact_id.split(".")
+    return [".".join(parts[: n + 1]) for n in range(len(parts))]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from dataclasses import dataclass, field
 
 from guidance_builder.model import Rulebook
@@ -127,6 +128,8 @@ class Program:
     items: dict[str, Item]
     outcomes: dict[str, OutcomeSpec]
     identity: tuple[str, ...]
+    citations: dict[str, Cite] = field(default_factory=dict)
+    """Every paragraph a reason case may cite in place of its item's ('ground.risk_mitigation')."""
     facts_by_id: dict[str, FactSpec] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -182,6 +185,7 @@ class Program:
                 {"id": o.id, "name": o.name, "description": o.description, "reason": o.reason, "cite": o.cite.as_json()}
                 for o in self.outcomes.values()
             ],
+            "citations": {key: {"label": c.label, "anchor": c.anchor} for key, c in self.citations.items()},
             "months": list(MONTHS),
         }
 
@@ -273,10 +277,19 @@ def build_program(book: Rulebook, cite, plain, reads) -> Program:
             for kind in book.authority_types
         },
     )
+    facts = expand_facts(book)
+    by_id = {f.id: f for f in facts}
+    citations = {}
+    for item in items.values():
+        for case in (*item.yes, *item.no):
+            for key in _cited_keys(case.cites, by_id):
+                label, anchor = cite(key)
+                if anchor:
+                    citations[key] = Cite(key, label, anchor)
     return Program(
         version=book.meta.version,
         title=book.meta.short_title,
-        facts=expand_facts(book),
+        facts=facts,
         constants=constants(book),
         thresholds=thresholds,
         start=book.procedure.start,
@@ -284,4 +297,20 @@ def build_program(book: Rulebook, cite, plain, reads) -> Program:
         items=items,
         outcomes=outcomes,
         identity=tuple(book.identity),
+        citations=citations,
     )
+
+
+_PLACEHOLDER = re.compile(r"\{(?:fact|not_chosen|threshold):([A-Za-z0-9_.]+)\}")
+
+
+def _cited_keys(template: str | None, facts: dict[str, FactSpec]) -> list[str]:
+    """Every anchor key a case's `cites` can give: one per choice of the fact it names."""
+    if not template:
+        return []
+    names = _PLACEHOLDER.findall(template)
+    if not names:
+        return [template]
+    if len(names) != 1 or names[0] not in facts:
+        return []
+    return [_PLACEHOLDER.sub(choice.id, template) for choice in facts[names[0]].choices]

@@ -56,7 +56,7 @@ def words(fact: FactSpec, value: object) -> str:
         return "yes" if value else "no"
     if kind == "choice":
         choice = fact.choice(value)
-        return choice.phrase if choice else str(value)
+        return choice.phrase if choice else (str(value) or "none")
     if kind == "choices":
         phrases = [c.phrase for c in fact.choices if c.id in value]
         return join_words(phrases) if phrases else "none"

@@ -305,10 +305,12 @@
   /* A reason's text with its {fact:ID} and {threshold:...} placeholders filled in. */
   function rulesFill(program, text, values) {
     var facts = factsById(program);
-    return text.replace(/\{(fact|threshold):([A-Za-z0-9_.]+)\}/g, function (whole, kind, name) {
-      if (kind === "fact") {
+    return text.replace(/\{(fact|not_chosen|threshold):([A-Za-z0-9_.]+)\}/g, function (whole, kind, name) {
+      if (kind === "fact" || kind === "not_chosen") {
         if (!has(facts, name)) { throw new Error("the placeholder " + whole + " names no fact"); }
-        return factWords(program, facts[name], values[name]);
+        if (kind === "fact") { return factWords(program, facts[name], values[name]); }
+        var others = (facts[name].choices || []).filter(function (c) { return values[name].indexOf(c.id) < 0; }).map(function (c) { return c.id; });
+        return factWords(program, facts[name], others);
       }
       var thresholds = program.thresholds || {};
       var entry = thresholdEntry(program, values);
@@ -344,7 +346,13 @@
     var cases = item.reasons[side] || [];
     for (var i = 0; i < cases.length; i++) {
       if (cases[i].when === null || cases[i].when === undefined || condition(env, cases[i].when, values)) {
-        return { text: rulesFill(program, cases[i].text, values), paragraph: item.cite.label, anchor: item.cite.anchor, cites: item.cite.key, step: stepId };
+        var cite = item.cite;
+        if (cases[i].cites) {
+          /* A case may cite another paragraph, named with the answer's id: 'ground.{fact:good_reason.ground}'. */
+          var key = cases[i].cites.replace(/\{(fact|not_chosen|threshold):([A-Za-z0-9_.]+)\}/g, function (whole, kind, name) { return String(values[name]); });
+          if (program.citations && has(program.citations, key)) { cite = { key: key, label: program.citations[key].label, anchor: program.citations[key].anchor }; }
+        }
+        return { text: rulesFill(program, cases[i].text, values), paragraph: cite.label, anchor: cite.anchor, cites: cite.key, step: stepId };
       }
     }
     throw new Error(item.key + " has no reason for '" + side + "' that applies");
