@@ -10,11 +10,14 @@ from guidance_builder.contract.model import Field
 from guidance_builder.contract.record import RecordForm
 from guidance_builder.contract.text import render_inline
 from guidance_builder.markdown.parser import parse_inline as parse_guidance_inline
+from guidance_builder.resolve.values import lookup_value
 from guidance_builder.model import Rulebook
 
 
 def guidance_value(book: Rulebook, key: str) -> str:
-    return str(getattr(book.meta, key))
+    # Through the guidance's own {value:meta.KEY} lookup, so both documents quote one value in one format.
+    value = lookup_value(book, f"meta.{key}")
+    return value if value is not None else str(getattr(book.meta, key))
 
 
 def field_placeholder(item: Field) -> str:
