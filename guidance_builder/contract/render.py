@@ -10,8 +10,8 @@ from guidance_builder.contract.model import Field
 from guidance_builder.contract.record import RecordForm
 from guidance_builder.contract.text import render_inline
 from guidance_builder.markdown.parser import parse_inline as parse_guidance_inline
-from guidance_builder.resolve.values import lookup_value
 from guidance_builder.model import Rulebook
+from guidance_builder.resolve.values import lookup_value
 
 
 def guidance_value(book: Rulebook, key: str) -> str:
