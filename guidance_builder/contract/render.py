@@ -6,6 +6,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from guidance_builder.contract.document import ContractDocument
+from guidance_builder.contract.layout import AWARD_COLUMNS, percent, table_columns
 from guidance_builder.contract.model import Field
 from guidance_builder.contract.record import RecordForm
 from guidance_builder.contract.text import render_inline
@@ -75,6 +76,9 @@ class ContractRenderer:
             chooser=self.chooser_label,
             print=print_mode,
             asset_base=asset_base,
+            award_columns=AWARD_COLUMNS,
+            table_columns=table_columns,
+            percent=percent,
         )
 
 
