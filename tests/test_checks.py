@@ -235,13 +235,13 @@ def test_must_in_a_duty_paragraph_is_accepted(project: Path) -> None:
 
 def test_version_bumped_in_one_place_only(project: Path) -> None:
     edit(project / "templates" / "guidance.html", "<p>{{ meta.title }}. Version {{ meta.version }}", "<p>{{ meta.title }}. Version 0.2.1")
-    check_fails(project, "guidance.html shows version '0.2.1' but guidance.yaml says '0.2.0'")
+    check_fails(project, "guidance.html shows version '0.2.1' but guidance.yaml says '0.3.0'")
 
 
 def test_version_wrong_only_in_the_pdf_is_caught_by_build(project: Path) -> None:
     edit(project / "templates" / "guidance.html", '("Version " ~ meta.version', '("Version 9.9.9" ~ ""')
     assert run_cli("check", project=project).code == 0, "the screen page is right; only the PDF is wrong"
-    check_fails(project, "guidance.pdf page 1 shows version '9.9.9' but guidance.yaml says '0.2.0'", command="build")
+    check_fails(project, "guidance.pdf page 1 shows version '9.9.9' but guidance.yaml says '0.3.0'", command="build")
     assert not (project / "build" / "site").exists()
 
 
@@ -275,7 +275,7 @@ def test_yaml_only_change_reaches_every_output(project: Path) -> None:
     edit(criteria, old_question, "Will the provider's staff have regular, personal contact with")
     result = run_cli("build", project=project)
     assert result.code == 0, result.stderr
-    site = project / "build" / "site" / "0.2.0"
+    site = project / "build" / "site" / "0.3.0"
     html = (site / "guidance.html").read_text()
     text = re.sub(r"\s+", " ", pdf_text(site / "guidance.pdf"))
     rules = (site / "rules.json").read_text()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -68,11 +69,12 @@ def test_a_changed_published_document_is_refused(project_with_editions: Path) ->
 def test_editing_the_content_of_a_published_version_is_refused(project_with_editions: Path) -> None:
     criteria = project_with_editions / "content" / "criteria.yaml"
     criteria.write_text(criteria.read_text().replace("Exercise of coercive powers", "Use of coercive powers"))
+    guidance = project_with_editions / "content" / "guidance.yaml"
+    guidance.write_text(re.sub(r"^version: .*$", "version: 0.2.0", guidance.read_text(), flags=re.M))
     result = run_cli("build", project=project_with_editions)
     assert result.code == 2
     assert "content/guidance.yaml:" in result.stderr
     assert "version 0.2.0 is already published, and the content has changed since" in result.stderr
-    guidance = project_with_editions / "content" / "guidance.yaml"
     guidance.write_text(guidance.read_text().replace("version: 0.2.0", "version: 0.3.0"))
     result = run_cli("build", "--no-pdf", project=project_with_editions)
     assert result.code == 0, result.stderr
