@@ -48,7 +48,7 @@ def test_the_checks_run_in_a_second_process(project: Path, tmp_path: Path) -> No
     main_pid = int(main_line.split()[1])
     check_pid, check_parent = map(int, check_line.split())
     assert check_pid != main_pid and check_parent == main_pid, record.read_text()
-    assert (project / "build" / "site" / "0.2.0" / "guidance.html").is_file()
+    assert (project / "build" / "site" / "0.3.0" / "guidance.html").is_file()
 
 
 def test_a_problem_found_alongside_stops_the_build_with_its_message(project: Path) -> None:

@@ -39,8 +39,8 @@ def test_parallel_and_incremental_builds_equal_a_clean_serial_build(tmp_path: Pa
     section.write_text(original.rstrip("\n") + "\n\nA paragraph added for a moment.\n")
     build(project)
     edited = hashes(project / "build" / "site")
-    assert edited["0.2.0/guidance.html"] != serial["0.2.0/guidance.html"]
-    assert edited["0.2.0/model-contract.pdf"] == serial["0.2.0/model-contract.pdf"]
+    assert edited["0.3.0/guidance.html"] != serial["0.3.0/guidance.html"]
+    assert edited["0.3.0/model-contract.pdf"] == serial["0.3.0/model-contract.pdf"]
 
     section.write_text(original)
     assert "freshly rendered" in build(project)
@@ -68,11 +68,11 @@ def test_a_change_that_keeps_size_and_modification_time_is_still_seen(tmp_path: 
     path = project / "content" / "guidance.yaml"
     before = path.stat()
     text = path.read_text()
-    assert "version: 0.2.0" in text
-    path.write_text(text.replace("version: 0.2.0", "version: 0.2.1"))
+    assert "version: 0.3.0" in text
+    path.write_text(text.replace("version: 0.3.0", "version: 0.3.1"))
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
-    assert "version 0.2.1 is freshly rendered" in build(project, "--no-pdf")
+    assert "version 0.3.1 is freshly rendered" in build(project, "--no-pdf")
 
 
 def test_a_damaged_hash_cache_costs_only_a_fresh_fingerprint(tmp_path: Path) -> None:

@@ -110,7 +110,7 @@ def test_a_build_killed_midway_leaves_the_previous_site(built: Path, sig: signal
     result = run_cli("build", "--quiet", project=built)
     assert result.code == 0, result.stderr
     assert leftovers(built / "build") == []
-    assert "at risk (interrupted" not in (site / "0.2.0" / "guidance.html").read_text(encoding="utf-8")
+    assert "at risk (interrupted" not in (site / "0.3.0" / "guidance.html").read_text(encoding="utf-8")
 
 
 # The instant of the swap, made deterministic: the build kills itself at the worst moments ----
@@ -164,7 +164,7 @@ def test_a_build_killed_while_publishing_is_recovered(tmp_path: Path, how: str):
     result = run_cli("build", "--no-pdf", "--quiet", project=project)
     assert result.code == 0, result.stderr
     assert leftovers(project / "build") == []
-    assert "at risk (second)" in (site / "0.2.0" / "guidance.html").read_text(encoding="utf-8")
+    assert "at risk (second)" in (site / "0.3.0" / "guidance.html").read_text(encoding="utf-8")
 
 
 # assess --out ---------------------------------------------------------------------------------

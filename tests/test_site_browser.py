@@ -41,10 +41,10 @@ def test_index_leads_to_the_edition_in_force(site: Path, chromium) -> None:
     with serve(site) as base, local_only_page(chromium) as (page, outside):
         page.goto(base)
         assert page.locator("h1").inner_text().startswith("Bringing services back in house")
-        page.get_by_role("link", name="Read the guidance (version 0.2.0)").click()
+        page.get_by_role("link", name="Read the guidance (version 0.3.0)").click()
         page.wait_for_load_state()
-        assert page.url.endswith("/0.2.0/guidance.html")
-        assert "version 0.2.0" in page.title()
+        assert page.url.endswith("/0.3.0/guidance.html")
+        assert "version 0.3.0" in page.title()
         assert page.locator(".superseded-banner").count() == 0
         assert outside == []
 
@@ -87,7 +87,7 @@ def test_search_finds_a_criterion(site: Path, chromium) -> None:
         excerpt = page.locator(".pagefind-ui__result-excerpt").first
         expect(excerpt).to_contain_text("coercive", ignore_case=True, timeout=15000)
         link = page.locator(".pagefind-ui__result-link").first.get_attribute("href")
-        assert "0.2.0/guidance.html" in link
+        assert "0.3.0/guidance.html" in link
         assert outside == []
 
 
@@ -99,14 +99,14 @@ def test_a_superseded_edition_shows_the_banner(site: Path, chromium) -> None:
         assert "superseded" in banner.inner_text()
         banner.get_by_role("link").click()
         page.wait_for_load_state()
-        assert page.url.endswith("/0.2.0/guidance.html")
+        assert page.url.endswith("/0.3.0/guidance.html")
         assert outside == []
 
 
 def test_pages_open_from_disk_without_a_server(site: Path, chromium) -> None:
     with local_only_page(chromium) as (page, outside):
         page.goto((site / "index.html").as_uri())
-        page.get_by_role("link", name="Read the guidance (version 0.2.0)").click()
+        page.get_by_role("link", name="Read the guidance (version 0.3.0)").click()
         page.wait_for_load_state()
         assert page.locator("h1").first.inner_text().startswith("Bringing services back in house")
         assert outside == []
