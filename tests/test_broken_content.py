@@ -134,7 +134,7 @@ def _asks_missing_id(project: Path) -> Expected:
 
 
 def _impossible_date(project: Path) -> Expected:
-    line = replace(project, "guidance.yaml", "publication_date: 2026-01-12", "publication_date: 2026-02-30")
+    line = replace(project, "guidance.yaml", "publication_date: 2026-12-07", "publication_date: 2026-02-30")
     return Expected("content/guidance.yaml", line, ("'publication_date' should be a real date, not '2026-02-30'", "YYYY-MM-DD"))
 
 

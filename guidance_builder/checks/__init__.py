@@ -22,6 +22,7 @@ CHECKS = [
     "one_version",  # 7. one version, status and date on every output
     "publishable",  # 8. a final edition has no drafting markers or assumptions
     "contract_references",  # the model contract is valid and every cross-reference in it resolves
+    "same_definitions",  # a term defined in both the guidance and the contract has one set of words
     "safe_markup",  # no raw HTML, images or unsafe links in any content text
 ]
 """Module names under guidance_builder.checks, run in this order."""

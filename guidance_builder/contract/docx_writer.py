@@ -16,9 +16,10 @@ from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 
 from guidance_builder.contract.document import ContractDocument, NumberedClause
+from guidance_builder.contract.layout import AWARD_COLUMNS, CLAUSE_INDENT_MM, MARGINS_MM, PAGE_MM, TEXT_WIDTH_MM, table_columns
 from guidance_builder.contract.model import Field
 from guidance_builder.contract.render import field_placeholder, guidance_value
 from guidance_builder.contract.text import runs
@@ -40,6 +41,11 @@ class _Writer:
         normal = self.doc.styles["Normal"]
         normal.font.name = "Arial"
         normal.font.size = Pt(10.5)
+        # The PDF's page (python-docx starts from US Letter with inch margins).
+        section = self.doc.sections[0]
+        section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
+        section.top_margin, section.right_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["right"])
+        section.bottom_margin, section.left_margin = Mm(MARGINS_MM["bottom"]), Mm(MARGINS_MM["left"])
 
     # Inline text -------------------------------------------------------------
 
@@ -133,6 +139,8 @@ class _Writer:
     def table(self, table) -> None:
         t = self.doc.add_table(rows=1, cols=len(table.columns))
         t.style = "Table Grid"
+        width = TEXT_WIDTH_MM - CLAUSE_INDENT_MM
+        _fix_widths(t, [width * f for f in table_columns(len(table.columns))], indent_mm=CLAUSE_INDENT_MM)
         for i, title in enumerate(table.columns):
             t.rows[0].cells[i].text = title
             t.rows[0].cells[i].paragraphs[0].runs[0].bold = True
@@ -185,6 +193,7 @@ class _Writer:
                 _shade(p, NOTE_FILL)
                 p.add_run("Drafting note: ").bold = True
                 self.add_text(p, e.entry.note, italic=True)
+        _fix_widths(table, [TEXT_WIDTH_MM * f for f in AWARD_COLUMNS])
 
         self.page_break()
         self.doc.add_heading("Core Terms", level=1)
@@ -235,6 +244,67 @@ class _Writer:
 
     def page_break(self) -> None:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _fix_widths(table, widths_mm: list[float], indent_mm: float = 0) -> None:
+    """Fixed column widths, written everywhere Word and LibreOffice look: the grid, the table and each cell.
+
+    Without them LibreOffice divides the width equally, whatever the content."""
+    twips = [round(w / 25.4 * 1440) for w in widths_mm]
+    tbl = table._tbl
+    tbl_pr = tbl.tblPr
+    for tag in ("w:tblW", "w:tblLayout", "w:tblInd"):
+        for old in tbl_pr.findall(qn(tag)):
+            tbl_pr.remove(old)
+    total = OxmlElement("w:tblW")
+    total.set(qn("w:w"), str(sum(twips)))
+    total.set(qn("w:type"), "dxa")
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    extra = [total, layout]
+    if indent_mm:
+        ind = OxmlElement("w:tblInd")
+        ind.set(qn("w:w"), str(round(indent_mm / 25.4 * 1440)))
+        ind.set(qn("w:type"), "dxa")
+        extra.append(ind)
+    for element in extra:
+        tbl_pr.append(element)
+    # CT_TblPr keeps its children in schema order when python-docx inserts them; appended ones are put back in order here.
+    _order_tbl_pr(tbl_pr)
+    table.autofit = False
+    for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), twips, strict=True):
+        col.set(qn("w:w"), str(width))
+    for row in table.rows:
+        for cell, width in zip(row.cells, twips, strict=True):
+            cell.width = width * 635  # twips to EMU
+
+
+_TBL_PR_ORDER = [
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
+]
+
+
+def _order_tbl_pr(tbl_pr) -> None:
+    children = list(tbl_pr)
+    rank = {f"{{{tbl_pr.nsmap.get('w', '')}}}{name}": i for i, name in enumerate(_TBL_PR_ORDER)}
+    children.sort(key=lambda e: rank.get(e.tag, len(_TBL_PR_ORDER)))
+    for child in children:
+        tbl_pr.remove(child)
+        tbl_pr.append(child)
 
 
 def _shade(paragraph, fill: str) -> None:

@@ -48,6 +48,8 @@ class Field(Strict):
 class Definition(Strict):
     term: Text
     meaning: Text
+    differs_from_guidance: Text | None = None
+    """Why this term means something other than the guidance's term of the same name (e.g. a party, not a class of body)."""
 
 
 class TableRow(Strict):

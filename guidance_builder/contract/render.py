@@ -6,15 +6,19 @@ import jinja2
 from markupsafe import Markup, escape
 
 from guidance_builder.contract.document import ContractDocument
+from guidance_builder.contract.layout import AWARD_COLUMNS, percent, table_columns
 from guidance_builder.contract.model import Field
 from guidance_builder.contract.record import RecordForm
 from guidance_builder.contract.text import render_inline
 from guidance_builder.markdown.parser import parse_inline as parse_guidance_inline
 from guidance_builder.model import Rulebook
+from guidance_builder.resolve.values import lookup_value
 
 
 def guidance_value(book: Rulebook, key: str) -> str:
-    return str(getattr(book.meta, key))
+    # Through the guidance's own {value:meta.KEY} lookup, so both documents quote one value in one format.
+    value = lookup_value(book, f"meta.{key}")
+    return value if value is not None else str(getattr(book.meta, key))
 
 
 def field_placeholder(item: Field) -> str:
@@ -72,6 +76,9 @@ class ContractRenderer:
             chooser=self.chooser_label,
             print=print_mode,
             asset_base=asset_base,
+            award_columns=AWARD_COLUMNS,
+            table_columns=table_columns,
+            percent=percent,
         )
 
 

@@ -5,7 +5,7 @@ kinds: `{clause:ID}` (a clause, sub-clause, schedule, schedule paragraph or Awar
 Form item, rendered "clause 12.3", "paragraph 2.1 of Schedule 4", "Schedule 4",
 "item 5 of the Award Form"), `{field:NAME}` (where a fill-in field is placed),
 `{assumption:ID}` (a visible illustrative-assumption marker) and `{guidance:KEY}`
-(the guidance's title, short_title, version or issuing_body).
+(the guidance's title, short_title, version, issuing_body or assessment_lead_time_months).
 
 A private MarkdownIt instance is used so the guidance renderer's rules are not changed.
 """
@@ -23,7 +23,7 @@ from guidance_builder.markdown.helpers import helpers_plugin
 from guidance_builder.markdown.parser import SAFE_LINK_PREFIXES
 
 HELPER_KINDS = ("clause", "field", "assumption", "guidance")
-GUIDANCE_KEYS = ("title", "short_title", "version", "issuing_body")
+GUIDANCE_KEYS = ("title", "short_title", "version", "issuing_body", "assessment_lead_time_months")
 
 
 @lru_cache(maxsize=1)

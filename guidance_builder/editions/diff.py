@@ -38,12 +38,23 @@ class Change:
     detail: str
     anchor: str | None
     """Anchor key in the newer edition ('definition.relevant_contract'), if it is still there."""
+    name: str = ""
+    """The item's own name, as a reader knows it ('Significant contact with at-risk people'), not its id."""
+    fields: tuple[str, ...] = ()
+    """For a change: what changed, in words ('examples', 'how it is tested')."""
 
     def line(self) -> str:
         return f"{self.action:<8} {self.kind:<20} {self.item:<26} {self.detail}"
 
     def as_json(self) -> dict:
-        return {"kind": self.kind, "item": self.item, "action": self.action, "detail": self.detail, "anchor": self.anchor}
+        return {
+            "kind": self.kind,
+            "item": self.item,
+            "name": self.name,
+            "action": self.action,
+            "detail": self.detail,
+            "anchor": self.anchor,
+        }
 
 
 def diff_rulebooks(
@@ -62,20 +73,43 @@ def diff_rulebooks(
     return changes
 
 
+FIELD_WORDS = {
+    "applies_when": "how it is tested",
+    "how_to_access": "how to get it",
+    "requires_support_considered": "whether support must be considered first",
+    "if_any": "where a yes leads",
+    "if_none": "where a no leads",
+    "asks": "what it asks",
+    "detail": "explanation",
+    "assumption": "assumption marker",
+    "definition": "wording",
+    "paragraphs": "text",
+    "note": "drafting note",
+    "chosen_by": "the option that chooses it",
+}
+"""Field names as a reader of a change note would say them; any other field reads as its name."""
+
+
+def field_words(field: str) -> str:
+    return FIELD_WORDS.get(field, field.replace("_", " "))
+
+
 def _compare(before: dict[str, dict], after: dict[str, dict], label: str, ref_kind: str) -> list[Change]:
     changes = []
     for item_id in after:
+        name = _name(after[item_id]) or item_id.replace("_", " ")
         if item_id not in before:
-            changes.append(Change(label, item_id, "added", _name(after[item_id]), f"{ref_kind}.{item_id}"))
+            changes.append(Change(label, item_id, "added", _name(after[item_id]), f"{ref_kind}.{item_id}", name))
         elif before[item_id] != after[item_id]:
             fields = [key for key in after[item_id] if before[item_id].get(key) != after[item_id].get(key)]
             fields += [key for key in before[item_id] if key not in after[item_id]]
-            changes.append(
-                Change(label, item_id, "changed", "changed: " + ", ".join(f.replace("_", " ") for f in fields), f"{ref_kind}.{item_id}")
-            )
+            words = tuple(field_words(f) for f in fields)
+            detail = "changed: " + ", ".join(f.replace("_", " ") for f in fields)
+            changes.append(Change(label, item_id, "changed", detail, f"{ref_kind}.{item_id}", name, words))
     for item_id in before:
         if item_id not in after:
-            changes.append(Change(label, item_id, "removed", _name(before[item_id]), None))
+            name = _name(before[item_id]) or item_id.replace("_", " ")
+            changes.append(Change(label, item_id, "removed", _name(before[item_id]), None, name))
     return changes
 
 

@@ -51,6 +51,8 @@ class GuidanceMeta(Strict):
     publication_date: datetime.date
     effective_date: datetime.date
     review_date: datetime.date
+    assessment_lead_time_months: int = Field(default=12, ge=1, le=60)
+    """How long before a contract ends the assessment should start; the guidance and the contract's Award Form both quote it."""
     change_type: Literal["major", "minor"]
     change_summary: Text
     language: Text = "en-GB"

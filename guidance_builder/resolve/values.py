@@ -8,7 +8,17 @@ from guidance_builder.model import Rulebook
 
 _WORDS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
 
-META_VALUES = ("version", "status", "publication_date", "effective_date", "review_date", "issuing_body", "title", "short_title")
+META_VALUES = (
+    "version",
+    "status",
+    "publication_date",
+    "effective_date",
+    "review_date",
+    "issuing_body",
+    "title",
+    "short_title",
+    "assessment_lead_time_months",
+)
 
 
 def number_word(n: int) -> str:

@@ -122,7 +122,10 @@ def _number_section(book: Rulebook, section: SectionDoc, anchors: AnchorIndex, d
             section.inserts.append(kind)
             ref_kind = INSERT_KINDS[kind]
             if ref_kind is None:
-                anchors.add(Anchor(f"{kind}.table", f"{section.id}", kind, section.id, section.number))
+                # A table reads as the section that holds it ("annex B"), never as its internal id.
+                holder = anchors.get(f"section.{section.id}")
+                label = holder.label if holder else section.title
+                anchors.add(Anchor(f"{kind}.table", label, kind, section.id, section.number))
                 continue
             numbers = {}
             for position, item in enumerate(book.items(kind), 1):
