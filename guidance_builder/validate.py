@@ -15,6 +15,7 @@ from guidance_builder.diagnostics import Diagnostics, Location, close_match, des
 from guidance_builder.loading.yaml_source import YamlDocument, YamlPath
 from guidance_builder.model import CONTENT_FILES, Rulebook
 from guidance_builder.model import content as c
+from guidance_builder.validate_meta import validate_meta
 
 
 @dataclass
@@ -230,6 +231,7 @@ def validate_rules(book: Rulebook, sources: SourceMap, diagnostics: Diagnostics)
             )
 
     _validate_procedure(book, sources, diagnostics)
+    validate_meta(book, sources, diagnostics)
 
 
 def _validate_procedure(book: Rulebook, sources: SourceMap, diagnostics: Diagnostics) -> None:
