@@ -64,7 +64,7 @@ def _in_text(content: str, after: Token | None, line: int) -> Iterator[UnsafeMar
         elif "}" not in rest and after is not None and after.type == "softbreak":
             message = f"the helper '{_shorten(rest, 40)}' is split across lines"
         elif "}" not in rest:
-            message = f"the helper '{_shorten(rest, 40)}' is not closed with '}}'"
+            message = f"the helper '{_shorten(rest.split()[0], 40)}' is not closed with '}}'"
         else:
             message = f"'{_shorten(rest[: rest.index('}') + 1], 40)}' looks like a helper but is not one"
         yield UnsafeMarkup(line, message, _HINT)
