@@ -12,10 +12,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from guidance_builder.contract.document import contract_for
+from guidance_builder.contract.text import HELPER_KINDS as CONTRACT_HELPER_KINDS
 from guidance_builder.diagnostics import Diagnostics, Location
 from guidance_builder.loading.yaml_source import YamlPath, read_text
+from guidance_builder.markdown.helpers import HELPER_KINDS
 from guidance_builder.markdown.lookalikes import lookalike_helpers
 from guidance_builder.markdown.parser import unsafe_markup
+
+KINDS = tuple(dict.fromkeys(HELPER_KINDS + CONTRACT_HELPER_KINDS))
+"""Helper kinds of the guidance and of the contract: YAML text may be either's."""
 
 
 def run(edition, diagnostics: Diagnostics) -> None:
@@ -31,7 +36,7 @@ def run(edition, diagnostics: Diagnostics) -> None:
     documents = list(edition.sources.documents.values()) + (list(contract.documents.values()) if contract else [])
     for doc in documents:
         for path, text in _strings(doc.data, ()):
-            for problem in unsafe_markup(text) + lookalike_helpers(text):
+            for problem in unsafe_markup(text) + lookalike_helpers(text, KINDS):
                 where = doc.location(path)
                 diagnostics.error(Location(where.path, where.line), problem.message, problem.hint, check="safe_markup")
 

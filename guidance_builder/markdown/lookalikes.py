@@ -11,30 +11,38 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from markdown_it.token import Token
 
+from guidance_builder.markdown.helpers import HELPER_KINDS
 from guidance_builder.markdown.parser import UnsafeMarkup, _inspecting_markdown, _shorten
 
-_HELPER_START = re.compile(r"\{\s*[A-Za-z]+\s*:")
-_SPACED = re.compile(r"\{\s+[A-Za-z]+\s*:|\{[A-Za-z]+\s+:")
 _REFERENCE_LINK = re.compile(r"\[[^\[\]\n]+\]\[[^\[\]\n]*\]")
 _FOOTNOTE = re.compile(r"\[\^[^\[\]\n]*\]")
 _HINT = "write a helper as {kind:id} on one line, with no spaces inside the braces; see docs/drafting.md"
 
 
-def lookalike_helpers(text: str) -> list[UnsafeMarkup]:
-    """Every malformed helper, undefined reference link and footnote in `text`, with its line."""
+def lookalike_helpers(text: str, kinds: tuple[str, ...] = HELPER_KINDS) -> list[UnsafeMarkup]:
+    """Every malformed helper of one of `kinds`, undefined reference link and footnote in `text`, with its line.
+
+    Only known kinds count: `{ background: red }` in a quoted stylesheet is not a helper gone wrong."""
     if "{" not in text and "[" not in text:
         return []
     found: list[UnsafeMarkup] = []
     for token in _inspecting_markdown().parse(text, {"gb_base_line": 1}):
         if token.children:
-            found.extend(_inline(token.children, token.map[0] + 1 if token.map else 1))
+            found.extend(_inline(token.children, token.map[0] + 1 if token.map else 1, _patterns(kinds)))
     return found
 
 
-def _inline(children: list[Token], line: int) -> Iterator[UnsafeMarkup]:
+@lru_cache(maxsize=4)
+def _patterns(kinds: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
+    names = "|".join(sorted(kinds))
+    return re.compile(rf"\{{\s*(?:{names})\s*:"), re.compile(rf"\{{\s+(?:{names})\s*:|\{{(?:{names})\s+:")
+
+
+def _inline(children: list[Token], line: int, patterns: tuple[re.Pattern, re.Pattern]) -> Iterator[UnsafeMarkup]:
     for index, child in enumerate(children):
         if child.type in ("softbreak", "hardbreak"):
             line += 1
@@ -43,7 +51,7 @@ def _inline(children: list[Token], line: int) -> Iterator[UnsafeMarkup]:
             after = children[index + 1] if index + 1 < len(children) else None
             if _is_text(before) and before.content.endswith("{") and _is_text(after) and after.content.startswith("}"):
                 yield UnsafeMarkup(line, f"'{{{child.content}}}' has doubled braces", "write the helper with one pair: " + child.content)
-            elif _is_text(before) and _HELPER_START.search(before.content) and "}" not in before.content[before.content.rfind("{") :]:
+            elif _is_text(before) and patterns[0].search(before.content) and "}" not in before.content[before.content.rfind("{") :]:
                 outer = before.content[before.content.rfind("{") :]
                 yield UnsafeMarkup(
                     line,
@@ -51,15 +59,16 @@ def _inline(children: list[Token], line: int) -> Iterator[UnsafeMarkup]:
                     "helpers cannot be nested: use one helper, or two side by side",
                 )
         elif _is_text(child):
-            yield from _in_text(child.content, children[index + 1] if index + 1 < len(children) else None, line)
+            yield from _in_text(child.content, children[index + 1] if index + 1 < len(children) else None, line, patterns)
 
 
-def _in_text(content: str, after: Token | None, line: int) -> Iterator[UnsafeMarkup]:
-    for match in _HELPER_START.finditer(content):
+def _in_text(content: str, after: Token | None, line: int, patterns: tuple[re.Pattern, re.Pattern]) -> Iterator[UnsafeMarkup]:
+    start, spaced = patterns
+    for match in start.finditer(content):
         rest = content[match.start() :]
         if after is not None and after.type == "gb_helper" and "}" not in rest:
             continue  # reported once, as a nested helper
-        if _SPACED.match(rest):
+        if spaced.match(rest):
             message = f"'{_shorten(rest.split('}')[0] + '}', 40)}' has a space inside the braces, so it is not a helper"
         elif "}" not in rest and after is not None and after.type == "softbreak":
             message = f"the helper '{_shorten(rest, 40)}' is split across lines"
