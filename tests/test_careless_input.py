@@ -182,6 +182,17 @@ def test_id_hints_fit_the_kind_of_id():
     )
 
 
+def test_a_criterion_id_with_hyphens_gets_the_id_hint_not_the_section_hint(project: Path):
+    criteria = project / "content" / "criteria.yaml"
+    criteria.write_text(criteria.read_text().replace("  - id: at_risk_contact\n", "  - id: at-risk-contact\n"))
+    code, _, stderr = run("--project", str(project), "check")
+    assert code == 2
+    assert stderr.splitlines()[0] == (
+        "content/criteria.yaml:4:9: 'at-risk-contact' is not a valid id "
+        "(ids use lower-case letters, digits and underscores, starting with a letter: write 'at_risk_contact')"
+    )
+
+
 def test_a_section_id_with_underscores_gets_the_section_hint(project: Path):
     guidance = project / "content" / "guidance.yaml"
     guidance.write_text(guidance.read_text().replace("{id: good-reason,", "{id: good_reason,"))
