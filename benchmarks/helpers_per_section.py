@@ -6,6 +6,10 @@ Appends N paragraphs, each with helpers ({term:...}, {ref:...}, {value:...}), to
 section of a copy of the bundled project, runs `check` in this process and prints the
 time for each N and the time per helper. Time per helper should stay flat as N grows:
 a rising figure means some step is quadratic in the helpers of one section.
+
+Figures with --dense on the 2-core machine (seconds for 8,000 / 16,000 / 32,000 / 64,000
+helpers): 2.06 / 6.39 / 21.64 / 74.82 when each helper's line was counted from the start of
+its paragraph; 1.25 / 1.96 / 3.59 / 5.83 once counted on from the previous helper.
 """
 
 from __future__ import annotations

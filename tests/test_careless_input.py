@@ -50,6 +50,7 @@ def problems(text: str) -> list[str]:
         ("0o750", "'0o' makes YAML read it in another base", "write 488"),
         ("0b101", "'0b' makes YAML read it in another base", "write 5"),
         ("250_000", "YAML reads '_' in a number as a separator", "write 250000"),
+        ("1_000.5", "YAML reads '_' in a number as a separator", "write 1000.5"),
         ("250:00:00", "':' makes YAML read it in base 60", "write the number as plain digits, without ':'"),
         ("-0250", "a leading zero makes YAML read it as octal", "write -250"),
     ],

@@ -166,7 +166,7 @@ def _refuse_guessed_number(node: yaml.ScalarNode) -> None:
     elif digits.startswith("0"):
         why, plain = "a leading zero makes YAML read it as octal", f"{sign}{int(digits.replace('_', ''))}"
     else:
-        why, plain = "YAML reads '_' in a number as a separator", f"{sign}{int(digits.replace('_', '').split('.')[0])}"
+        why, plain = "YAML reads '_' in a number as a separator", f"{sign}{digits.replace('_', '')}"
     raise _Refused(node, f"the number '{text}' is ambiguous: {why}", f"write {plain}, or put it in quotes if it is text")
 
 
