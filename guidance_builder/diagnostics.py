@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,7 +87,36 @@ class ContentError(Exception):
 def close_match(word: str, choices: Iterable[str]) -> str:
     """'did you mean X?' only when one choice is close: for renames and typos."""
     close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
+    return _suggest(word, close[0]) if close else ""
+
+
+def unusual_characters(word: str) -> str:
+    """'it contains U+0441 CYRILLIC SMALL LETTER ES': the characters of an id that are not plain
+    ASCII, which a reader cannot tell apart on screen from the letters they imitate."""
+    odd = list(dict.fromkeys(ch for ch in word if not ch.isascii() or not ch.isprintable()))
+    if not odd:
+        return ""
+    names = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')}" for ch in odd[:3])
+    return f"it contains {names}"
+
+
+def id_hint(value: str, section: bool) -> str:
+    """What a valid id of this kind looks like, with the characters of `value` that break the rule."""
+    if section:
+        rule, separator, other = "section ids use lower-case letters, digits and hyphens", "-", "_"
+    else:
+        rule, separator, other = "ids use lower-case letters, digits and underscores, starting with a letter", "_", "-"
+    odd = unusual_characters(value)
+    if odd:
+        return f"{rule}; {odd}"
+    fixed = re.sub(r"[^a-z0-9" + separator + "]", "", value.lower().replace(other, separator).replace(" ", separator))
+    return f"{rule}: write '{fixed}'" if fixed and fixed != value and fixed[0].isalpha() else rule
+
+
+def _suggest(word: str, close: str) -> str:
+    odd = unusual_characters(word)
+    # A suggestion that looks the same on screen needs the character that differs named.
+    return f"did you mean '{close}'? {odd}; write it in plain letters" if odd else f"did you mean '{close}'?"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -94,7 +124,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     choices = sorted(set(choices))
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if close:
-        return f"did you mean '{close[0]}'?"
+        return _suggest(word, close[0])
     if 0 < len(choices) <= 12:
         return "expected one of: " + ", ".join(choices)
     return ""

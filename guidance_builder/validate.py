@@ -11,11 +11,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from guidance_builder.diagnostics import Diagnostics, Location, describe_value, did_you_mean
+from guidance_builder.diagnostics import Diagnostics, Location, describe_value, did_you_mean, id_hint
 from guidance_builder.loading.yaml_source import YamlDocument, YamlPath
 from guidance_builder.model import CONTENT_FILES, Rulebook
 from guidance_builder.model import content as c
 from guidance_builder.model.rulebook import OPTIONAL_FILES
+from guidance_builder.rules.conditions import check_rules
+from guidance_builder.validate_meta import validate_meta
 
 
 @dataclass
@@ -103,10 +105,8 @@ def _report(problem: dict[str, Any], doc: YamlDocument, schema: type[BaseModel],
             hint = "write the site's address as https://host/path/, ending with /"
         elif "\\d+\\." in pattern:
             hint = "versions look like 1.2.0 (major.minor.patch)"
-        elif "-" in pattern:
-            hint = "section ids use lower-case letters, digits and hyphens"
         else:
-            hint = "ids use lower-case letters, digits and underscores, starting with a letter"
+            hint = id_hint(str(value), section="0-9-" in pattern)
         diagnostics.error(where, f"'{value}' is not a valid {field}", hint)
     elif kind == "union_tag_invalid":
         expected = problem.get("ctx", {}).get("expected_tags", "")
@@ -225,9 +225,8 @@ def validate_rules(book: Rulebook, sources: SourceMap, diagnostics: Diagnostics)
             )
 
     _validate_procedure(book, sources, diagnostics)
+    validate_meta(book, sources, diagnostics)
     if not diagnostics:
-        from guidance_builder.rules.conditions import check_rules
-
         check_rules(book, sources, diagnostics)
 
 

@@ -292,8 +292,22 @@ def test_yaml_only_change_reaches_every_output(project: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "broken", ["{ref:para.no-such-paragraph}", "{value:threshold.parish_council}", "{list:exceptions}", "{count:tests}", "{frob:x}"]
+    ("broken", "message"),
+    [
+        (
+            "{ref:para.no-such-paragraph}",
+            "'{ref:para.no-such-paragraph}' points at nothing in the guidance (give the paragraph an id with {#id} on the line above it)",
+        ),
+        ("{value:threshold.parish_council}", "'{value:threshold.parish_council}' names no value"),
+        ("{list:exceptions}", "'{list:exceptions}' names no kind of item (did you mean 'exemptions'?)"),
+        ("{count:tests}", "'{count:tests}' names no kind of item (did you mean 'steps'?)"),
+        (
+            "{frob:x}",
+            "unknown helper '{frob:...}' in '{frob:x}' (expected one of: Count, assumption, count, insert, list, name, ref, term, value)",
+        ),
+    ],
 )
-def test_every_unresolvable_helper_is_reported(project: Path, broken: str) -> None:
+def test_every_unresolvable_helper_is_reported(project: Path, broken: str, message: str) -> None:
     line = append_paragraph(project, "support", f"See {broken} for more.")
-    check_fails(project, f"support.md:{line}: ")
+    stderr = check_fails(project)
+    assert stderr.splitlines() == [f"content/sections/support.md:{line}: {message}", "1 problem found; nothing was written."]

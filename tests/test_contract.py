@@ -11,7 +11,6 @@ import pytest
 from pypdf import PdfReader
 
 from guidance_builder.contract.document import ContractDocument, load_contract
-from guidance_builder.contract.fill import format_answer
 from guidance_builder.contract.model import PDF_FIELD_TYPES, Field
 from guidance_builder.diagnostics import Diagnostics
 from guidance_builder.project import Project
@@ -42,6 +41,21 @@ def _sample(item: Field, index: int):
         "number": 12 + index,
         "choice": item.choices[-1].value if item.choices else "",
         "yesno": index % 2 == 0,
+    }[item.type]
+
+
+def _shown(item: Field, index: int) -> str:
+    """What the filled PDF must show for `_sample(item, index)`, written out here, not taken from the code under test."""
+    day = datetime.date(2026, 4, 1) + datetime.timedelta(days=index)
+    return {
+        "text": f"Text for {item.name}",
+        "multiline": f"First line of {item.name}\nSecond line",
+        "signature": f"Signed {item.name}",
+        "date": f"{day.day} {('April', 'May', 'June', 'July')[day.month - 4]} 2026",  # 1 April 2026
+        "money": f"£1,{index:03d}.50",  # £1,000.50 for 1000.5
+        "number": str(12 + index),
+        "choice": item.choices[-1].value if item.choices else "",
+        "yesno": "/on" if index % 2 == 0 else "/Off",
     }[item.type]
 
 
@@ -85,8 +99,9 @@ def test_filling_every_field_reads_back(built_site: Path, contract: ContractDocu
     result = run_cli("contract", "fill", str(path), "--out", str(out), "--from", str(blank))
     assert result.code == 0, result.stderr
     fields = PdfReader(io.BytesIO(out.read_bytes()), strict=True).get_fields()
-    for item in items:
-        assert fields[item.name].get("/V") == format_answer(item, answers[item.name]), item.name
+    assert len(items) < 100, "the expected dates and amounts below assume fewer than 100 fields"
+    for index, item in enumerate(items):
+        assert fields[item.name].get("/V") == _shown(item, index), item.name
     assert fields[items[0].name].get("/V") == f"Text for {items[0].name}"
 
 

@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from tests.conftest import NEXT_VERSION, ROOT, VERSION, copy_project, run_cli
@@ -104,11 +105,34 @@ def test_diff_names_an_unknown_edition() -> None:
     assert "no published edition '9.9.9'" in result.stderr
 
 
-def test_the_newer_edition_lists_its_changes_beside_the_summary() -> None:
-    page = (ROOT / "editions" / "0.2.0" / "site" / "guidance.html").read_text()
-    table = page[page.index('id="changes-table"') :]
-    assert "Added threshold" in table and "Changed definition" in table
-    assert 'href="#definition-relevant-contract"' in table
+def test_the_newer_edition_lists_its_changes_beside_the_summary(project_with_editions: Path) -> None:
+    """A new edition made here, from a changed threshold and a renamed criterion: its row in the
+    table of changes lists exactly those changes, each linked to where it now stands."""
+    content = project_with_editions / "content"
+    guidance = content / "guidance.yaml"
+    guidance.write_text(
+        guidance.read_text()
+        .replace("version: 0.2.0", "version: 0.3.0")
+        .replace("change_type: major", "change_type: minor")
+        .replace("publication_date: 2026-01-12", "publication_date: 2026-02-02")
+    )
+    thresholds = content / "thresholds.yaml"
+    old = "      - amount: 207720\n        from: 2026-01-01"
+    thresholds.write_text(thresholds.read_text().replace(old, old.replace("207720", "209999"), 1))
+    criteria = content / "criteria.yaml"
+    criteria.write_text(criteria.read_text().replace("name: Exercise of coercive powers", "name: Use of coercive powers"))
+    result = run_cli("build", "--no-pdf", project=project_with_editions)
+    assert result.code == 0, result.stderr
+    page = lxml.html.fromstring((project_with_editions / "build" / "site" / "0.3.0" / "guidance.html").read_bytes())
+    rows = page.get_element_by_id("changes-table").findall(".//tbody/tr")
+    assert [row[0].text_content().strip() for row in rows] == ["0.3.0", "0.2.0", "0.1.0"]
+    assert [cell.text_content().strip() for cell in rows[0][1:3]] == ["2 February 2026", "Minor"]
+    changes = [(" ".join(li.text_content().split()), li.find("a").get("href")) for li in rows[0].findall(".//li")]
+    assert changes == [
+        ("Changed criterion: coercive powers (paragraph 4.4) (changed: name)", "#criterion-coercive-powers"),
+        ("Changed threshold: Local authorities: £207,720 to £209,999 from 1 January 2026 (annex-thresholds)", "#thresholds-table"),
+    ]
+    assert "Added threshold" in rows[1].text_content() and "Changed definition" in rows[1].text_content()
 
 
 def test_publish_freezes_a_new_edition_once(project_with_editions: Path) -> None:

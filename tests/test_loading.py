@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import time
 from pathlib import Path
 
 import pytest
@@ -189,21 +188,32 @@ def billion_laughs(levels: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_alias_bomb_is_refused_quickly_with_a_clear_message():
-    start = time.perf_counter()
+@pytest.fixture
+def values_built(monkeypatch) -> list[int]:
+    """How many values the loader builds: the work an alias bomb makes it do (a count, not a time)."""
+    count = [0]
+    build = yaml_source._Builder.build
+
+    def counting(self, node, path, depth):
+        count[0] += 1
+        return build(self, node, path, depth)
+
+    monkeypatch.setattr(yaml_source._Builder, "build", counting)
+    return count
+
+
+def test_alias_bomb_is_refused_quickly_with_a_clear_message(values_built):
     message = refused(billion_laughs())
-    elapsed = time.perf_counter() - start
-    assert elapsed < 5, f"took {elapsed:.1f}s"
     assert "too many values" in message
     assert "aliases" in message
+    assert values_built[0] <= yaml_source.MAX_NODES + 1, "the loader went on expanding after the limit"
 
 
-def test_alias_bomb_in_a_file_is_refused(tmp_path):
-    start = time.perf_counter()
+def test_alias_bomb_in_a_file_is_refused(tmp_path, values_built):
     doc, diagnostics = load_file(tmp_path, billion_laughs(12).encode())
     assert doc is None
     assert any("too many values" in str(d) for d in diagnostics.errors)
-    assert time.perf_counter() - start < 5
+    assert values_built[0] <= yaml_source.MAX_NODES + 1
 
 
 @pytest.mark.parametrize(
@@ -358,9 +368,7 @@ def test_hostile_yaml_is_a_content_error_not_a_crash(project: Path, extra: str, 
     target = project / "content" / "assumptions.yaml"
     lines_before = target.read_text(encoding="utf-8").count("\n")
     target.write_text(target.read_text(encoding="utf-8") + extra, encoding="utf-8")
-    start = time.perf_counter()
     result = run_cli("check", project=project)
-    assert time.perf_counter() - start < 30
     assert result.code == 2, result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     problems = [line for line in result.stderr.splitlines() if line.startswith("content/assumptions.yaml:")]

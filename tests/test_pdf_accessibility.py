@@ -25,7 +25,7 @@ from guidance_builder.pipeline import load_edition
 from guidance_builder.project import Project
 from guidance_builder.render.addresses import ASSET_PREFIX
 from guidance_builder.render.pdf import render_pdf
-from tests.conftest import run_cli
+from tests.conftest import copy_project, run_cli
 
 DOCUMENTS = ["guidance.pdf", "model-contract.pdf", "assessment-record.pdf"]
 HAS_TABLES = {"guidance.pdf", "model-contract.pdf"}
@@ -108,17 +108,28 @@ def test_headings_are_real_and_in_order(document) -> None:
     assert not skips, f"{name}: heading levels skip: {skips}"
 
 
-def test_bookmarks_follow_the_headings(document) -> None:
+def test_bookmarks_follow_the_headings(document, book: Rulebook) -> None:
+    """One bookmark per section heading, titled as the heading, each opening the page the heading is on."""
     name, path = document
+    pages = [re.sub(r"\s+", " ", page.extract_text() or "") for page in pypdf.PdfReader(path).pages]
     with pikepdf.open(path) as pdf:
         assert "/Outlines" in pdf.Root, f"{name} has no bookmarks"
         with pdf.open_outline() as outline:
             top = outline.root
             assert len(top) == 1, f"{name}: one top bookmark, the title"
             assert len(top[0].children) >= 2, f"{name}: the sections are bookmarked"
-            titles = [item.title for item in top[0].children]
+            titles = [re.sub(r"\s+", " ", item.title) for item in top[0].children]
+            targets = [pdf.pages.index(pikepdf.Page(item.destination[0])) for item in top[0].children]
         headings = [e for e in structure(pdf) if str(e.S) == "/H2"]
     assert len(titles) == len(headings), name
+    if name == "guidance.pdf":
+        numbered, annexes = iter(range(1, 100)), iter("ABCDEFGHIJ")
+        expected = [f"Annex {next(annexes)} {s.title}" if s.annex else f"Section {next(numbered)} {s.title}" for s in book.meta.sections]
+        assert titles == ["Contents", *expected]
+    assert targets == sorted(targets) and len(set(targets)) == len(targets), f"{name}: bookmarks out of order: {targets}"
+    for title, target in zip(titles, targets, strict=True):
+        shown = pages[target].lower()  # a tag such as "Optional" is shown in capitals
+        assert all(word.lower() in shown for word in title.split()), f"{name}: '{title}' opens page {target + 1}, which does not show it"
 
 
 def test_lists_and_tables_are_in_the_tag_tree(document) -> None:
@@ -134,11 +145,29 @@ def test_lists_and_tables_are_in_the_tag_tree(document) -> None:
                     assert headers is not None and len(headers) > 0, f"{name}: a table cell is not tied to its headers"
 
 
-def test_every_figure_has_alternative_text(document) -> None:
+@pytest.fixture(scope="module")
+def figured_guidance(tmp_path_factory) -> Path:
+    """guidance.pdf built from a project whose template shows an image with alternative text:
+    the bundled documents have no image, so without this the check below would look at nothing."""
+    project = copy_project(tmp_path_factory.mktemp("figure") / "project")
+    _png(project / "templates" / "assets" / "crest.png")
+    template = project / "templates" / "guidance.html"
+    text = template.read_text(encoding="utf-8")
+    image = '<img src="{{ asset_base }}crest.png" alt="Crest of the issuing body">'
+    template.write_text(text.replace('<main id="main">', f'<main id="main">{image}', 1), encoding="utf-8")
+    result = run_cli("build", project=project)
+    assert result.code == 0, result.stderr
+    return project / "build" / "site" / "0.2.0" / "guidance.pdf"
+
+
+def test_every_figure_has_alternative_text(document, figured_guidance: Path) -> None:
     name, path = document
-    with pikepdf.open(path) as pdf:
-        figures = [e for e in structure(pdf) if str(e.S) == "/Figure"]
-        assert all(text_of(figure).strip() for figure in figures), f"{name}: a figure without /Alt"
+    for label, pdf_path in ((name, path), ("guidance.pdf with an image", figured_guidance)):
+        with pikepdf.open(pdf_path) as pdf:
+            figures = [e for e in structure(pdf) if str(e.S) == "/Figure"]
+            assert all(text_of(figure).strip() for figure in figures), f"{label}: a figure without /Alt"
+    with pikepdf.open(figured_guidance) as pdf:
+        assert [text_of(e) for e in structure(pdf) if str(e.S) == "/Figure"] == ["Crest of the issuing body"]
 
 
 def test_every_form_field_has_a_tooltip(document) -> None:

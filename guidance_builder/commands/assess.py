@@ -20,6 +20,7 @@ from pathlib import Path
 from guidance_builder.diagnostics import ContentError, Diagnostic, Location
 from guidance_builder.engine.inputs import ContractReader
 from guidance_builder.engine.register import RegisterError, Summary, assess_register
+from guidance_builder.engine.register_format import HEAD_BYTES, sniff_register
 from guidance_builder.engine.rules import Assessment, Engine
 from guidance_builder.engine.schema import json_schema_text
 from guidance_builder.pipeline import require_edition
@@ -90,6 +91,7 @@ def format_assessment(a: Assessment) -> str:
 
 def run_register(engine: Engine, args) -> int:
     path = Path(args.register)
+    _refuse_wrong_format(path, args.register)
     printed = 0
     # The edition's objects live until the end: keep the garbage collector from walking
     # them again and again while a large register streams through.
@@ -121,6 +123,19 @@ def run_register(engine: Engine, args) -> int:
     return EXIT_INVALID if summary.invalid else EXIT_OK
 
 
+def _refuse_wrong_format(path: Path, display: str) -> None:
+    """A workbook, UTF-16 text or semicolons, named in one line (a pipe is not peeked at: it would lose its start)."""
+    if not path.is_file():
+        return
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(HEAD_BYTES)
+    except OSError:
+        return  # the register reader says why it cannot be read
+    if (wrong := sniff_register(head, display)) is not None:
+        raise ContentError([wrong])
+
+
 def _assess_to_file(engine: Engine, path: Path, display: str, out: Path, on_error) -> Summary:
     """Write the results beside `out` and move them into place only when every row is done."""
     out = out.resolve()
@@ -149,7 +164,9 @@ def _assess_to_file(engine: Engine, path: Path, display: str, out: Path, on_erro
 
 def format_summary(summary: Summary, engine: Engine, out: str | None) -> str:
     width = max(len(name) for name in [*summary.outcomes, *summary.exempt_by, "invalid"]) + 4
-    lines = [f"Assessed {summary.file} against guidance version {summary.guidance_version}: {summary.rows:,} contracts"]
+    lines = [
+        f"Assessed {summary.file} against guidance version {summary.guidance_version}: {summary.rows:,} contract{'s' if summary.rows != 1 else ''}"
+    ]
     decided_outcomes = engine.exemption_outcomes
     for outcome, count in summary.outcomes.items():
         lines.append(f"  {outcome:<{width}}{count:>10,}")

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime
 import io
 import logging
-from decimal import Decimal, InvalidOperation
+import math
+from decimal import Decimal
 from typing import Any
 
 from guidance_builder.contract.model import Field
@@ -49,13 +50,9 @@ def check_answer(item: Field, value: Any) -> str | None:
     if kind in ("money", "number"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return "should be a number, written without £, commas or quotes"
-        if kind == "money":
-            try:
-                if Decimal(str(value)) < 0:
-                    return "cannot be negative"
-            except InvalidOperation:
-                return "should be a number"
-        return None
+        if not math.isfinite(value):  # .inf or .nan in YAML: would be filled in as "£Infinity"
+            return "should be a number, not infinity or 'not a number'"
+        return "cannot be negative" if value < 0 else None
     if kind == "choice":
         values = [c.value for c in item.choices]
         if not isinstance(value, str) or value not in values:

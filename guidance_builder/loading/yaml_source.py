@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ MAX_TEXT = 20_000
 """Characters in one value: the longest real field is a few hundred; a huge one would stall the PDF render."""
 
 YamlPath = tuple[str | int, ...]
+
+TAB_HINT = "YAML does not allow tabs: indent and separate with spaces"
 
 # libyaml's parser is many times faster and keeps the same marks; the pure-Python one is the fallback.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -99,7 +102,10 @@ class _Builder:
                     raise _Refused(key_node, "merge keys (<<) are not allowed", "write the keys out in full")
                 key = self.build(key_node, path + ("<key>",), depth + 1)
                 if not isinstance(key, str):
-                    key = str(key)
+                    # `null:`, `yes:` or `1.0:` are named as written, not as Python prints them ('None').
+                    key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key)
+                if key == "":
+                    raise _Refused(key_node, "a key is empty", "write a name before ':'")
                 if key in result:
                     first = self.doc.key_positions.get(path + (key,), (0, 0))[0]
                     self.diagnostics.error(self.where(key_node), f"duplicate key '{key}'", f"it is already set on line {first}; keep one")
@@ -122,6 +128,8 @@ class _Builder:
                 f"this value is {len(node.value):,} characters long; the limit is {MAX_TEXT:,}",
                 "shorten it; long prose belongs in a section's Markdown",
             )
+        if not node.style:  # plain: libyaml marks it '', PyYAML None; quoted text is never a number
+            _refuse_guessed_number(node)
         try:
             value = self.constructor.construct_object(node, deep=True)
         except (ValueError, OverflowError, yaml.YAMLError):
@@ -130,7 +138,36 @@ class _Builder:
             value = node.value
         if isinstance(value, datetime.datetime):
             value = node.value
+        if isinstance(value, str) and (hidden := _INVISIBLE.search(value)):  # from an escape such as "\u00ad"
+            raise _Refused(node, f"invisible character {character_name(hidden.group())} in text", _INVISIBLE_HINT)
         return value
+
+
+_GUESSED_NUMBER = re.compile(
+    r"[-+]?(?:0[0-9_]+|0[xXoObB][0-9A-Fa-f_]*|[0-9][0-9_]*(?::[0-9_]+)+(?:\.[0-9_]*)?|[0-9]+_[0-9_]*(?:\.[0-9_]*)?)"
+)
+"""A number YAML 1.1 reads in another base or shape than it looks: 0250000 (octal), 0x1F, 0o17,
+250:00:00 (base 60), 250_000. A CSV cell or JSON reads these differently, so none is guessed."""
+
+
+def _refuse_guessed_number(node: yaml.ScalarNode) -> None:
+    text = node.value
+    if not _GUESSED_NUMBER.fullmatch(text):
+        return
+    sign, digits = ("-" if text.startswith("-") else ""), text.lstrip("+-")
+    if ":" in digits:
+        why, plain = "':' makes YAML read it in base 60", "the number as plain digits, without ':'"
+    elif digits[:2].lower() in ("0x", "0o", "0b"):
+        why = f"'{digits[:2]}' makes YAML read it in another base"
+        try:
+            plain = f"{sign}{int(digits.replace('_', ''), 0)}"
+        except ValueError:
+            plain = "the number as plain digits"
+    elif digits.startswith("0"):
+        why, plain = "a leading zero makes YAML read it as octal", f"{sign}{int(digits.replace('_', ''))}"
+    else:
+        why, plain = "YAML reads '_' in a number as a separator", f"{sign}{digits.replace('_', '')}"
+    raise _Refused(node, f"the number '{text}' is ambiguous: {why}", f"write {plain}, or put it in quotes if it is text")
 
 
 def parse_yaml(text: str, path: Path, display: str, diagnostics: Diagnostics) -> YamlDocument | None:
@@ -149,7 +186,8 @@ def parse_yaml(text: str, path: Path, display: str, diagnostics: Diagnostics) ->
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = " ".join((error.problem or str(error)).split())
         context = f" {' '.join(error.context.split())}" if error.context else ""
-        diagnostics.error(Location(display, line, column), f"YAML syntax error: {problem}{context}", _syntax_hint(problem))
+        hint = TAB_HINT if _tab_caused(text, mark) else _syntax_hint(problem)
+        diagnostics.error(Location(display, line, column), f"YAML syntax error: {problem}{context}", hint)
         return None
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
@@ -216,6 +254,15 @@ def read_text(path: Path, display: str, diagnostics: Diagnostics) -> str | None:
         line = raw[: error.start].count(b"\n") + 1
         diagnostics.error(Location(display, line), "file is not valid UTF-8 text", "save it as UTF-8")
         return None
+    hidden = _INVISIBLE.search(text, 1 if text.startswith("\ufeff") else 0)
+    if hidden is not None:
+        line_start = text.rfind("\n", 0, hidden.start()) + 1
+        diagnostics.error(
+            Location(display, text.count("\n", 0, hidden.start()) + 1, hidden.start() - line_start + 1),
+            f"invisible character {character_name(hidden.group())} in text",
+            _INVISIBLE_HINT,
+        )
+        return None
     bad = _UNSAFE_CHARACTER.search(text)
     if bad is not None:
         character = bad.group()
@@ -236,9 +283,30 @@ _UNSAFE_CHARACTER = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]|\r
 """C0 and C1 controls other than tab and line ends (a CR only before a LF), and bidirectional controls."""
 
 
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2060-\u2064\u206a-\u206f\u3164\ufeff\uffa0]")
+"""Characters that show as nothing: a soft hyphen or a zero-width space inside 'must' hides it
+from every check of the wording, and inside an id makes two different ids look the same."""
+_INVISIBLE_HINT = "delete it; it cannot be seen, and it hides the word it sits in from the checks"
+
+
+def character_name(character: str) -> str:
+    """'U+0441 CYRILLIC SMALL LETTER ES': what a reader needs to find a character they cannot see."""
+    return f"U+{ord(character):04X} {unicodedata.name(character, 'unnamed character')}"
+
+
+def _tab_caused(text: str, mark: yaml.Mark | None) -> bool:
+    """Whether a syntax error sits on a tab: at the point of the error or in the line's indentation."""
+    if mark is None:
+        return False
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    indentation = line[: len(line) - len(line.lstrip(" \t"))]
+    return "\t" in indentation or line[mark.column : mark.column + 1] == "\t" or line[mark.column - 1 : mark.column] == "\t"
+
+
 def _syntax_hint(problem: str) -> str:
     if "\\t" in problem or "tab" in problem:
-        return "YAML does not allow tabs for indentation; use spaces"
+        return TAB_HINT
     if "indent" in problem or "mapping values are not allowed" in problem:
         return "check the indentation and that text containing ': ' is quoted"
     if "nesting depth" in problem:

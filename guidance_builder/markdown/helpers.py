@@ -31,12 +31,23 @@ def helper_rule(state: StateInline, silent: bool) -> bool:
             "kind": match[1],
             "arg": match[2].strip(),
             "display": match[3].strip() if match[3] is not None else None,
-            "line": state.env.get("gb_line", 0) + state.src.count("\n", 0, state.pos),
+            "line": state.env.get("gb_line", 0) + _newlines_before(state),
             "source": match[0],
         }
         token.content = match[0]
     state.pos = match.end()
     return True
+
+
+def _newlines_before(state: StateInline) -> int:
+    """Line breaks in the block before this point, counted on from the last helper's: counting
+    from the start of the block each time made a paragraph of many helpers quadratic."""
+    src, pos, count = state.env.get("gb_newlines", ("", 0, 0))
+    if src is not state.src or pos > state.pos:
+        pos, count = 0, 0
+    count += state.src.count("\n", pos, state.pos)
+    state.env["gb_newlines"] = (state.src, state.pos, count)
+    return count
 
 
 def inline_with_lines(state: StateCore) -> None:

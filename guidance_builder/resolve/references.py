@@ -8,7 +8,7 @@ from guidance_builder.diagnostics import Diagnostics, Location, did_you_mean
 from guidance_builder.markdown.helpers import HELPER_KINDS
 from guidance_builder.markdown.parser import HelperUse, helper_uses, parse_inline
 from guidance_builder.model import Rulebook
-from guidance_builder.resolve.values import lookup_value, value_paths
+from guidance_builder.resolve.values import format_date, lookup_value, value_paths
 from guidance_builder.structure import GuidanceDocument
 from guidance_builder.validate import LIST_FILES, SourceMap
 
@@ -73,7 +73,9 @@ def _check_use(book, where, use: HelperUse, definitions, assumptions, anchors, d
         if arg not in anchors:
             diagnostics.error(where, f"'{use.source}' points at nothing in the guidance", anchors.hint(arg))
     elif kind == "value":
-        if lookup_value(book, arg) is None:
+        if lookup_value(book, arg) is None and arg in value_paths(book):
+            _no_value_in_force(book, where, use, diagnostics)
+        elif lookup_value(book, arg) is None:
             diagnostics.error(where, f"'{use.source}' names no value", did_you_mean(arg, value_paths(book)))
     elif kind in ("count", "Count", "list"):
         if arg not in LIST_FILES:
@@ -89,3 +91,16 @@ def _check_use(book, where, use: HelperUse, definitions, assumptions, anchors, d
             diagnostics.error(
                 where, "assumption markers link to the assumptions annex, but no section inserts it", "add {insert:assumptions} to an annex"
             )
+
+
+def _no_value_in_force(book: Rulebook, where: Location, use: HelperUse, diagnostics: Diagnostics) -> None:
+    """A threshold that exists but starts after the edition's effective date: the path is right, the dates are not."""
+    name = use.arg.partition(".")[2]
+    effective = book.meta.effective_date
+    starts = [v.from_ for kind in book.authority_types if kind.id == name for v in kind.values]
+    first = f"its first value takes effect on {format_date(min(starts))}; " if starts else ""
+    diagnostics.error(
+        where,
+        f"'{use.source}' has no value in force on the edition's effective date, {format_date(effective)}",
+        f"{first}add a value for '{name}' in thresholds.yaml from {effective.isoformat()} or earlier",
+    )

@@ -5,8 +5,9 @@ The HTML id comes from the key, not from the number, so links survive renumberin
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
+
+from guidance_builder.diagnostics import close_match
 
 INSERT_KINDS: dict[str, str | None] = {
     "triggers": "trigger",
@@ -71,9 +72,8 @@ class AnchorIndex:
             return f"references start with one of: {', '.join(REF_KINDS)}"
         name = key.split(".", 1)[-1]
         same_kind = [k.split(".", 1)[1] for k in self.anchors if k.startswith(kind + ".")]
-        close = difflib.get_close_matches(name, same_kind, n=1, cutoff=0.6)
-        if close:
-            return f"did you mean '{kind}.{close[0]}'?"
+        if close_match(name, same_kind):
+            return close_match(key, [f"{kind}.{other}" for other in same_kind])
         if kind == "para":
             return "give the paragraph an id with {#id} on the line above it"
         return f"no {kind} has the id '{name}': it may have been removed or renamed in the YAML; update or remove this reference"

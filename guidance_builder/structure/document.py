@@ -95,6 +95,12 @@ def _number_section(book: Rulebook, section: SectionDoc, anchors: AnchorIndex, d
         line = (token.map[0] + 1) if token.map else 0
         if token.type == "heading_open":
             current = None
+            if token.tag == "h1":  # it would sit at the level of the section's own title, outside the numbering
+                diagnostics.error(
+                    Location(section.display, line),
+                    "a '#' heading is not allowed in a section: the section's title comes from guidance.yaml",
+                    "use '## ' for a sub-heading, or change the section's title in guidance.yaml",
+                )
         if token.type == "paragraph_open" and token.level == 0:
             number = next_number()
             para_id = token.attrs.get("id")
