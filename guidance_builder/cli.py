@@ -90,17 +90,10 @@ def main(argv: list[str] | None = None) -> int:
         count = len([d for d in error.diagnostics if d.severity == "error"])
         print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
         return EXIT_CONTENT
-    except jinja2.TemplateSyntaxError as error:
-        print(
-            f"{project.display(project.templates)}/{error.name or error.filename}:{error.lineno}: template error: {error.message}",
-            file=sys.stderr,
-        )
-        return EXIT_CONTENT
-    except jinja2.TemplateNotFound as error:
-        print(
-            f"{project.display(project.templates)}/{error.name}: template not found (restore it, or check the templates folder)",
-            file=sys.stderr,
-        )
+    except (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound) as error:
+        from guidance_builder.render.environment import template_problem
+
+        print(template_problem(error, project), file=sys.stderr)
         return EXIT_CONTENT
     except BrokenPipeError:  # the reader stopped reading (`| head`): not an error of ours
         return 141

@@ -119,3 +119,13 @@ def create_environment(project: Project, cache: bool = False) -> jinja2.Environm
     )
     env.filters.update(money=format_money, date=format_date, number_word=number_word, css_string=css_string, without_crown=without_crown)
     return env
+
+
+def template_problem(error: jinja2.TemplateError, project: Project) -> str:
+    """One line for a broken or missing template: where, and what is wrong."""
+    folder = project.display(project.templates)
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return f"{folder}/{error.name or error.filename}:{error.lineno}: template error: {error.message}"
+    if isinstance(error, jinja2.TemplateNotFound):
+        return f"{folder}/{error.name}: template not found (restore it, or check the templates folder)"
+    return f"{folder}: template error: {error}"
