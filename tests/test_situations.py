@@ -149,3 +149,64 @@ def test_situation(situation: dict, here: Path):
     expected = [fill(line, here) for line in (expected if isinstance(expected, list) else [expected])]
     assert lines and lines[0] in expected, f"{situation['id']}: the first line is\n{lines[:1]}\nnot one of\n{expected}"
     check_after(situation.get("after", []), here)
+
+
+def test_out_dev_stdout_on_a_terminal_gets_the_results(here: Path):
+    """`--out /dev/stdout` when standard output is a terminal (a character device, the one
+    special file that may be written): the results reach it, and the device stays a device."""
+    import pty
+
+    shutil.copyfile(HOSTILE / "situation-register.csv", here / "register.csv")
+    controller, terminal = pty.openpty()
+    try:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "guidance_builder",
+                "--project",
+                str(ROOT),
+                "assess",
+                "--register",
+                "register.csv",
+                "--out",
+                "/dev/stdout",
+            ],
+            cwd=here,
+            stdin=subprocess.DEVNULL,
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+            timeout=300,
+        )
+        os.close(terminal)
+        terminal = -1
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # EIO: the terminal's other end is closed and everything was read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(controller)
+        if terminal >= 0:
+            os.close(terminal)
+    assert done.returncode == 0, done.stderr.decode()
+    lines = shown.decode("utf-8").splitlines()
+    assert lines[0].startswith("row,reference,outcome,") and lines[1].startswith("2,SC-001,"), lines
+    assert done.stderr.decode().startswith("Assessed register.csv against guidance version")
+
+
+def test_contract_fill_out_dev_stdout_writes_the_pdf_there(here: Path):
+    shutil.copyfile(HOSTILE / "situation-answers.yaml", here / "answers.yaml")
+    done = subprocess.run(
+        [sys.executable, "-m", "guidance_builder", "--project", str(ROOT), "contract", "fill", "answers.yaml", "--out", "/dev/stdout"],
+        cwd=here,
+        capture_output=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.startswith(b"%PDF-") and done.stdout.rstrip().endswith(b"%%EOF")
+    assert "wrote /dev/stdout (1 of " in done.stderr.decode()
