@@ -75,10 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     project = Project.at(Path(args.project))
     if not project.root.is_dir():
-        what = "is not a folder" if project.root.exists() else "does not exist"
-        print(
-            f"{args.project}: the project folder {what} ({project.root}; pass --project with the folder holding content/)", file=sys.stderr
-        )
+        what = "is a file, not a folder" if project.root.exists() else "does not exist"
+        tried = "" if args.project == str(project.root) else f": {project.root}"
+        print(f"{args.project}: the project folder {what}{tried} (pass --project with the folder that holds content/)", file=sys.stderr)
         return EXIT_CONTENT
     on_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if on_main_thread else None

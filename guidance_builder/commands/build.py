@@ -137,7 +137,8 @@ def _search(context, current) -> dict[str, bytes]:
 
 
 def prepare_build_folder(project: Project) -> None:
-    """Make build/ (or say in one line why it cannot be made) before any work is done."""
+    """Say in one line, before any work is done, why build/ cannot be written, if it cannot.
+    Nothing is left behind: the probe is an unnamed temporary file, in build/ or where it would go."""
     from guidance_builder.diagnostics import ContentError, Diagnostic, Location
 
     where = Location(project.display(project.build))
@@ -146,8 +147,7 @@ def prepare_build_folder(project: Project) -> None:
             [Diagnostic(where, "this is a file, but the build writes into a folder of this name", "move or remove the file")]
         )
     try:
-        project.build.mkdir(exist_ok=True)
-        probe = tempfile.TemporaryFile(dir=project.build)
+        probe = tempfile.TemporaryFile(dir=project.build if project.build.is_dir() else project.root)
     except OSError as error:
         raise ContentError(
             [
