@@ -133,7 +133,10 @@ def filesystem_problem(error: OSError, project: Project) -> str | None:
     hint = _FILESYSTEM.get(error.errno)
     if hint is None or not error.filename:
         return None
-    where = project.display(Path(os.path.abspath(error.filename)))
+    path = Path(os.path.abspath(error.filename))
+    if error.errno == errno.ENOTDIR:  # name the file in the way, not the path that runs through it
+        path = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), path)
+    where = project.display(path)
     return f"{where}: {error.strerror} ({hint})"
 
 
