@@ -11,7 +11,8 @@ The rules, the same for every command:
 - A link is followed: the file it points at is replaced, and the link stays.
 - The file is written beside its target under a temporary name and moved into place in
   one step (os.replace), so a failed or interrupted command leaves the previous file whole.
-- An existing file keeps its permission bits; a new one gets the usual 0666 less the umask.
+- An existing file keeps its permission bits (and, when root writes it, its owner); a new one
+  gets the usual 0666 less the umask.
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def replacing(output: OutputFile, text: bool = False) -> Iterator[IO]:
     except OSError as error:
         raise _refuse(output.given, f"cannot write here: {error.strerror}", "choose a folder you can write to") from None
     try:
-        os.fchmod(handle, _mode_for(target))
+        _keep_owner_and_mode(handle, target)
         with os.fdopen(handle, "w", newline="", encoding="utf-8") if text else os.fdopen(handle, "wb") as stream:
             yield stream
         try:
@@ -128,11 +129,17 @@ def write_output(output: OutputFile, data: bytes) -> None:
         stream.write(data)
 
 
-def _mode_for(target: Path) -> int:
-    """The permission bits the file should end with: its own if it exists, else 0666 less the umask."""
+def _keep_owner_and_mode(handle: int, target: Path) -> None:
+    """Give the temporary file the target's permission bits (and, for root, its owner), or
+    for a new file the usual 0666 less the umask: mkstemp makes it 0600, private to us."""
     try:
-        return stat.S_IMODE(os.stat(target).st_mode)
+        found = os.stat(target)
     except OSError:
         mask = os.umask(0)
         os.umask(mask)
-        return 0o666 & ~mask
+        os.fchmod(handle, 0o666 & ~mask)
+        return
+    if os.geteuid() == 0 and (found.st_uid, found.st_gid) != (0, 0):
+        with contextlib.suppress(OSError):
+            os.fchown(handle, found.st_uid, found.st_gid)
+    os.fchmod(handle, stat.S_IMODE(found.st_mode))

@@ -22,6 +22,7 @@ import yaml
 from conftest import ROOT, copy_project
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
+NOBODY = 65534
 SITUATIONS: list[dict] = yaml.safe_load((HOSTILE / "situations.yaml").read_text(encoding="utf-8"))["situations"]
 
 
@@ -56,6 +57,9 @@ def set_up(steps: list[dict], here: Path) -> None:
             (here / spec["path"]).symlink_to(fill(spec["to"], here))
         elif kind == "mode":
             os.chmod(here / spec["path"], int(spec["bits"], 8))
+        elif kind == "owner":  # another user's file (only root may give a file away)
+            if os.geteuid() == 0:
+                os.chown(here / spec, NOBODY, NOBODY)
         elif kind == "read_only":
             make_read_only(here / spec)
         elif kind == "manifest":  # change some values of a published edition's manifest.json
@@ -116,6 +120,9 @@ def check_after(checks: list[dict], here: Path) -> None:
             assert (here / spec["path"]).read_bytes() == (HOSTILE / spec["file"]).read_bytes(), f"{spec['path']} was changed"
         elif kind == "mode":
             assert stat.S_IMODE(os.stat(here / spec["path"]).st_mode) == int(spec["bits"], 8), f"{spec['path']}: its permissions changed"
+        elif kind == "owner":
+            expected = NOBODY if os.geteuid() == 0 else os.getuid()
+            assert os.stat(here / spec).st_uid == expected, f"{spec}: its owner changed"
         elif kind == "new_file_mode":  # what any program's new file gets: 0666 less the umask
             mask = os.umask(0)
             os.umask(mask)
