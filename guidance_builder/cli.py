@@ -9,6 +9,7 @@ Each subcommand lives in commands/<name>.py with `configure(parser)` and
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import importlib
 import os
@@ -73,6 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = make_parser(argv)
     args = parser.parse_args(argv)
     project = Project.at(Path(args.project))
+    if not project.root.is_dir():
+        what = "is a file, not a folder" if project.root.exists() else "does not exist"
+        tried = "" if args.project == str(project.root) else f": {project.root}"
+        print(f"{args.project}: the project folder {what}{tried} (pass --project with the folder that holds content/)", file=sys.stderr)
+        return EXIT_CONTENT
     on_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if on_main_thread else None
     try:
@@ -83,20 +89,19 @@ def main(argv: list[str] | None = None) -> int:
         count = len([d for d in error.diagnostics if d.severity == "error"])
         print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
         return EXIT_CONTENT
-    except jinja2.TemplateSyntaxError as error:
-        print(
-            f"{project.display(project.templates)}/{error.name or error.filename}:{error.lineno}: template error: {error.message}",
-            file=sys.stderr,
-        )
-        return EXIT_CONTENT
-    except jinja2.TemplateNotFound as error:
-        print(
-            f"{project.display(project.templates)}/{error.name}: template not found (restore it, or check the templates folder)",
-            file=sys.stderr,
-        )
+    except (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound) as error:
+        from guidance_builder.render.environment import template_problem
+
+        print(template_problem(error, project), file=sys.stderr)
         return EXIT_CONTENT
     except BrokenPipeError:  # the reader stopped reading (`| head`): not an error of ours
         return 141
+    except OSError as error:
+        problem = filesystem_problem(error, project)
+        if problem is None or args.debug:
+            raise
+        print(problem, file=sys.stderr)
+        return EXIT_CONTENT
     except KeyboardInterrupt as interrupt:
         print("interrupted; the previous output is unchanged.", file=sys.stderr)
         return 143 if isinstance(interrupt, _Terminated) else 130
@@ -108,6 +113,31 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if on_main_thread:
             signal.signal(signal.SIGTERM, previous)
+
+
+_FILESYSTEM = {
+    errno.EACCES: "make it writable, or run the command where you may write",
+    errno.EPERM: "make it writable, or run the command where you may write",
+    errno.EROFS: "the disk is read-only: copy the project somewhere writable",
+    errno.ENOSPC: "the disk is full: free some space and run the command again",
+    errno.EDQUOT: "your disk quota is used up: free some space and run the command again",
+    errno.ENOTDIR: "a file stands where a folder should be: move it away",
+    errno.EISDIR: "a folder stands where a file should be: move it away",
+    errno.EEXIST: "something is already there: move it away",
+}
+"""Errors of the place a command writes to, not of guidance-builder: the user can fix each."""
+
+
+def filesystem_problem(error: OSError, project: Project) -> str | None:
+    """One line for a file-system error the user can fix, or None for anything else (a bug)."""
+    hint = _FILESYSTEM.get(error.errno)
+    if hint is None or not error.filename:
+        return None
+    path = Path(os.path.abspath(error.filename))
+    if error.errno == errno.ENOTDIR:  # name the file in the way, not the path that runs through it
+        path = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), path)
+    where = project.display(path)
+    return f"{where}: {error.strerror} ({hint})"
 
 
 def run() -> None:

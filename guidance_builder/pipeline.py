@@ -13,6 +13,7 @@ import jinja2
 
 from guidance_builder.diagnostics import ContentError, Diagnostic, Diagnostics, Location
 from guidance_builder.editions.history import HistoryEntry, check_not_republished, edition_history
+from guidance_builder.editions.snapshot import check_content_folder
 from guidance_builder.editions.store import PublishedEdition, list_published
 from guidance_builder.loading.content import load_sections, load_yaml_files
 from guidance_builder.model import Rulebook
@@ -61,6 +62,7 @@ class Edition:
 
 
 def load_edition(project: Project, diagnostics: Diagnostics) -> Edition | None:
+    check_content_folder(project, diagnostics)
     documents = load_yaml_files(project, diagnostics)
     models = validate_schema(documents, diagnostics)
     book = assemble(models)

@@ -43,7 +43,8 @@ def json_value(value):
 def environment(case: dict) -> RulesEnvironment:
     facts = [FactSpec(name, FACT_TYPES[spec["type"]], name) for name, spec in case["vars"].items()]
     values = {
-        kind: [(datetime.date.fromisoformat(v["from"]), int(v["amount"])) for v in dated] for kind, dated in case.get("thresholds", {}).items()
+        kind: [(datetime.date.fromisoformat(v["from"]), int(v["amount"])) for v in dated]
+        for kind, dated in case.get("thresholds", {}).items()
     }
     return RulesEnvironment(facts, {}, Thresholds(values))
 

@@ -75,8 +75,22 @@ def test_missing_project_folder_exits_2(tmp_path: Path):
     result = run_cli("check", project=tmp_path / "absent")
     assert result.code == 2
     assert "Traceback" not in result.stderr
-    assert "content folder not found" in result.stderr.splitlines()[0]
+    assert result.stderr.splitlines() == [
+        f"{tmp_path / 'absent'}: the project folder does not exist (pass --project with the folder that holds content/)"
+    ]
     assert not (tmp_path / "absent").exists()
+
+
+def test_a_relative_missing_project_folder_names_the_path_it_tried(tmp_path: Path):
+    result = run_cli("--project", "absent", "check", cwd=tmp_path)
+    assert result.code == 2
+    assert result.stderr.splitlines() == [
+        f"absent: the project folder does not exist: {tmp_path / 'absent'} (pass --project with the folder that holds content/)"
+    ]
+    (tmp_path / "a-file").write_text("not a folder\n")
+    result = run_cli("--project", "a-file", "check", cwd=tmp_path)
+    assert result.code == 2
+    assert result.stderr.splitlines()[0].startswith("a-file: the project folder is a file, not a folder: ")
 
 
 def test_project_option_defaults_to_the_current_folder(tmp_path: Path):

@@ -297,9 +297,13 @@ def test_assess_neutralises(case: dict, tmp_path: Path):
 
 
 def test_the_corpus_is_complete():
-    files = {c["file"] for c in CASES}
-    on_disk = {p.name for p in HOSTILE.iterdir() if p.name != "cases.yaml"}
+    """Every file in tests/hostile is a case's payload or a file a situation (situations.yaml,
+    run by test_situations.py) copies into place."""
+    situations = yaml.safe_load((HOSTILE / "situations.yaml").read_text(encoding="utf-8"))["situations"]
+    files = {c["file"] for c in CASES} | {step["copy"]["file"] for s in situations for step in s.get("setup", []) if "copy" in step}
+    on_disk = {p.name for p in HOSTILE.iterdir() if p.name not in ("cases.yaml", "situations.yaml")}
     assert files == on_disk, f"files without a case: {on_disk - files}; cases without a file: {files - on_disk}"
+    assert len({s["id"] for s in situations} | {c["id"] for c in CASES}) == len(situations) + len(CASES)
     assert len(CASES) >= 25
     assert len({c["id"] for c in CASES}) == len(CASES)
     for case in CASES:

@@ -204,3 +204,77 @@ def test_assess_out_killed_midway_keeps_the_previous_results(tmp_path: Path, sig
     assert (tmp_path / "results.csv").read_text(encoding="utf-8") == PREVIOUS
     if sig != signal.SIGKILL:  # a caught signal also removes the half-written temporary file
         assert not list(tmp_path.glob(".results.csv.*.tmp"))
+
+
+# Ctrl-C and SIGTERM reach the whole process group: the PDF workers too ---------------------
+
+SIGNAL_ON_FIRST_RENDER = """
+import os, signal, sys
+from guidance_builder.render import pdf_jobs
+
+real_submit = pdf_jobs.PdfRenderer.submit
+
+def submit(self, job):
+    real_submit(self, job)
+    if not isinstance(self.pending.get(job), pdf_jobs.PdfOutcome) and self.pending.get(job) is not None:
+        # A document is now with a worker: what a terminal does on Ctrl-C (or `kill -TERM -PGID`).
+        os.killpg(os.getpgrp(), signal.{sig})
+
+pdf_jobs.PdfRenderer.submit = submit
+from guidance_builder.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=lambda s: s.name)
+def test_a_signal_to_the_whole_group_during_a_pdf_render_prints_no_traceback(tmp_path: Path, command: str, sig: signal.Signals):
+    """The signal is sent from inside, the moment the first document goes to a worker, to every
+    process of the group (as a terminal sends Ctrl-C): the workers, which inherit the build's
+    handlers when forked, must end quietly, and the build reports the interrupt once."""
+    project = copy_project(tmp_path / "project")  # no PDF cache: every document goes to a worker
+    args = ["--project", str(project), command] + (["--jobs", "2"] if command == "build" else ["--port", "0"])
+    process = subprocess.Popen(
+        [sys.executable, "-c", SIGNAL_ON_FIRST_RENDER.replace("{sig}", sig.name), *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        _, stderr = process.communicate(timeout=300)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while session_processes(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not session_processes(process.pid), "a worker outlived the interrupted command"
+    assert process.returncode in EXPECTED_EXIT[sig], f"exit {process.returncode}\n{stderr}"
+    assert "Traceback" not in stderr, stderr
+    assert "KeyboardInterrupt" not in stderr and "_Terminated" not in stderr, stderr
+    assert stderr.count("interrupted; the previous output is unchanged.") == 1, stderr
+
+
+def _dispositions() -> tuple[object, object, set[int]]:
+    return signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM), set(signal.pthread_sigmask(signal.SIG_BLOCK, []))
+
+
+def test_pdf_workers_ignore_ctrl_c_and_die_quietly_on_sigterm():
+    """What the workers inherit decides what a Ctrl-C prints, whatever the timing: each
+    worker ignores SIGINT (the build stops it), takes SIGTERM's default (death, no
+    traceback) and blocks neither."""
+    from guidance_builder.render.pdf_jobs import PdfRenderer
+
+    previous = signal.signal(signal.SIGTERM, lambda *_: None)  # as the CLI has: a handler that raises
+    try:
+        with PdfRenderer(ROOT / "templates" / "assets", None, workers=2) as renderer:
+            found = [renderer.pool.submit(_dispositions).result(timeout=120) for _ in range(4)]
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    for interrupt, terminate, blocked in found:
+        assert interrupt == signal.SIG_IGN
+        assert terminate == signal.SIG_DFL
+        assert not blocked & {signal.SIGINT, signal.SIGTERM}
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, []), "the build left Ctrl-C blocked in itself"

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import gc
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from guidance_builder.diagnostics import ContentError, Diagnostic, Location
@@ -23,6 +21,8 @@ from guidance_builder.engine.register import RegisterError, Summary, assess_regi
 from guidance_builder.engine.register_format import HEAD_BYTES, sniff_register
 from guidance_builder.engine.rules import Assessment, Engine
 from guidance_builder.engine.schema import json_schema_text
+from guidance_builder.loading.stdin import STDIN, reads_stdin, stdin_text
+from guidance_builder.output_files import OutputFile, output_file, replacing
 from guidance_builder.pipeline import require_edition
 from guidance_builder.project import Project
 from guidance_builder.rules.values import long_date, money
@@ -55,15 +55,19 @@ def main(args, project: Project) -> int:
         raise ContentError([Diagnostic(where, message, "for example: guidance-builder assess contract.yaml")])
     if args.out and not args.register:
         raise ContentError([Diagnostic(Location("assess"), "--out is only for --register", "a single contract's result is printed")])
+    out = output_file(args.out, "--out", (args.register,)) if args.out else None  # before any work
     engine = load_engine(project)
     if args.schema:
         sys.stdout.write(json_schema_text(engine))
         return EXIT_OK
     if args.register:
-        return run_register(engine, args)
+        return run_register(engine, args, out)
     reader = ContractReader(engine)
-    path = Path(args.contract)
-    assessment = engine.assess(reader.read_file(path, args.contract))
+    if reads_stdin(args.contract):
+        contract = reader.read_text(stdin_text(STDIN), STDIN)
+    else:
+        contract = reader.read_file(Path(args.contract), args.contract)
+    assessment = engine.assess(contract)
     if args.json:
         print(json.dumps(assessment.as_json(), indent=2, ensure_ascii=False))
     else:
@@ -89,7 +93,7 @@ def format_assessment(a: Assessment) -> str:
     return "\n".join(lines)
 
 
-def run_register(engine: Engine, args) -> int:
+def run_register(engine: Engine, args, out: OutputFile | None) -> int:
     path = Path(args.register)
     _refuse_wrong_format(path, args.register)
     printed = 0
@@ -104,14 +108,16 @@ def run_register(engine: Engine, args) -> int:
         printed += 1
 
     try:
-        if args.out:
-            summary = _assess_to_file(engine, path, args.register, Path(args.out), on_error)
+        if out is not None:
+            summary = _assess_to_file(engine, path, args.register, out, on_error)
         else:
             summary = assess_register(engine, path, args.register, None, on_error)
     except RegisterError as error:
         raise ContentError(error.diagnostics) from None
+    # With the results on standard output, the summary goes beside the errors.
+    report = sys.stderr if out is not None and out.is_stdout else sys.stdout
     if args.json:
-        print(json.dumps({**summary.as_json(), "out": args.out}, indent=2, ensure_ascii=False))
+        print(json.dumps({**summary.as_json(), "out": args.out}, indent=2, ensure_ascii=False), file=report)
     else:
         if printed > MAX_PRINTED_ERRORS:
             more = printed - MAX_PRINTED_ERRORS
@@ -119,7 +125,7 @@ def run_register(engine: Engine, args) -> int:
                 f"... and {more} more problem{'s' if more != 1 else ''}" + (f" (all are in {args.out})" if args.out else ""),
                 file=sys.stderr,
             )
-        print(format_summary(summary, engine, args.out))
+        print(format_summary(summary, engine, args.out), file=report)
     return EXIT_INVALID if summary.invalid else EXIT_OK
 
 
@@ -136,30 +142,10 @@ def _refuse_wrong_format(path: Path, display: str) -> None:
         raise ContentError([wrong])
 
 
-def _assess_to_file(engine: Engine, path: Path, display: str, out: Path, on_error) -> Summary:
+def _assess_to_file(engine: Engine, path: Path, display: str, out: OutputFile, on_error) -> Summary:
     """Write the results beside `out` and move them into place only when every row is done."""
-    out = out.resolve()
-    if not out.parent.is_dir():
-        raise RegisterError([Diagnostic(Location(str(out)), "the folder for --out does not exist", "create it or choose another path")])
-    if out.is_dir():
-        raise RegisterError([Diagnostic(Location(str(out)), "--out names a folder", "give a file name, such as results.csv")])
-    if out == path.resolve():
-        raise RegisterError([Diagnostic(Location(str(out)), "--out is the register itself", "write the results to another file")])
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as error:
-        raise RegisterError([Diagnostic(Location(str(out)), f"cannot write the results here: {error.strerror}")]) from None
-    try:
-        with os.fdopen(handle, "w", newline="", encoding="utf-8") as stream:
-            summary = assess_register(engine, path, display, stream, on_error)
-        try:
-            os.replace(temporary, out)
-        except OSError as error:
-            raise RegisterError([Diagnostic(Location(str(out)), f"cannot write the results: {error.strerror}")]) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return summary
+    with replacing(out, text=True) as stream:
+        return assess_register(engine, path, display, stream, on_error)
 
 
 def format_summary(summary: Summary, engine: Engine, out: str | None) -> str:

@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import os
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,7 +136,33 @@ def _search(context, current) -> dict[str, bytes]:
     return {name: bytes.fromhex(value) for name, value in json.loads(packed).items()}
 
 
+def prepare_build_folder(project: Project) -> None:
+    """Say in one line, before any work is done, why build/ cannot be written, if it cannot.
+    Nothing is left behind: the probe is an unnamed temporary file, in build/ or where it would go."""
+    from guidance_builder.diagnostics import ContentError, Diagnostic, Location
+
+    where = Location(project.display(project.build))
+    if project.build.exists() and not project.build.is_dir():
+        raise ContentError(
+            [Diagnostic(where, "this is a file, but the build writes into a folder of this name", "move or remove the file")]
+        )
+    try:
+        probe = tempfile.TemporaryFile(dir=project.build if project.build.is_dir() else project.root)
+    except OSError as error:
+        raise ContentError(
+            [
+                Diagnostic(
+                    where,
+                    f"cannot write the build here: {error.strerror}",
+                    "make the project folder writable, or copy it somewhere writable",
+                )
+            ]
+        ) from None
+    probe.close()
+
+
 def run(project: Project, with_pdf: bool = True, force: bool = False, jobs: int | None = None) -> BuildReport:
+    prepare_build_folder(project)
     fingerprint = inputs_fingerprint(project, with_pdf)
     stamp = _stamp(project)
     if not force and (project.build / "site").is_dir() and stamp.is_file() and stamp.read_text() == fingerprint:

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from guidance_builder.diagnostics import ContentError, Diagnostic, Diagnostics, Location
+from guidance_builder.output_files import output_file, write_output
 from guidance_builder.project import Project
 
 
@@ -49,8 +50,39 @@ def _load_answers(path: str, project: Project):
     return doc
 
 
+def read_blank_pdf(given: str) -> bytes:
+    """The blank PDF named by --from: a readable regular file that starts as a PDF does."""
+    path = Path(given)
+    hint = "give the blank PDF from a build, such as build/site/0.2.0/model-contract.pdf, or leave out --from"
+    if path.is_dir():
+        raise ContentError([Diagnostic(Location(given), "--from names a folder, not a PDF", hint)])
+    if path.exists() and not path.is_file():
+        raise ContentError([Diagnostic(Location(given), "--from names a device or a pipe, not a PDF file", hint)])
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read()
+    except FileNotFoundError:
+        raise ContentError([Diagnostic(Location(given), "--from names a file that does not exist", hint)]) from None
+    except OSError as error:
+        raise ContentError([Diagnostic(Location(given), f"cannot read the PDF: {error.strerror}", hint)]) from None
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise ContentError([Diagnostic(Location(given), "--from names a file that is not a PDF", hint)])
+    return data
+
+
+def _field_types(blank: bytes, given: str) -> dict[str, str]:
+    from guidance_builder.contract.fill import pdf_field_types
+
+    try:
+        return pdf_field_types(blank)
+    except Exception:  # pypdf raises many kinds of error for a damaged file
+        raise ContentError(
+            [Diagnostic(Location(given), "--from names a damaged PDF that cannot be read", "build the site again, or leave out --from")]
+        ) from None
+
+
 def main(args, project: Project) -> int:
-    from guidance_builder.contract.fill import check_answers, fill_pdf, missing_required, pdf_field_types, record_answers
+    from guidance_builder.contract.fill import check_answers, fill_pdf, missing_required, record_answers
     from guidance_builder.contract.model import PDF_FIELD_TYPES
     from guidance_builder.contract.outputs import contract_pdf, record_form, record_pdf, require_contract
 
@@ -62,6 +94,8 @@ def main(args, project: Project) -> int:
             print(f"{item.name}\t{item.type}{choices}\t{'required' if item.required else 'optional'}\t{item.label}")
         return 0
 
+    inputs = (args.answers, *([args.source] if args.source else []))
+    out = output_file(args.out, "--out", inputs)  # before any work: nothing is rendered for a path that will be refused
     doc = _load_answers(args.answers, project)
     diagnostics = Diagnostics()
     if args.action == "fill":
@@ -77,9 +111,9 @@ def main(args, project: Project) -> int:
         make_blank = record_pdf
     if diagnostics:
         raise ContentError(diagnostics.sorted())
-    blank = Path(args.source).read_bytes() if args.source else make_blank(context)
+    blank = read_blank_pdf(args.source) if args.source else make_blank(context)
     expected = {f.name: PDF_FIELD_TYPES[f.type] for f in fields}
-    if args.source and pdf_field_types(blank) != expected:
+    if args.source and _field_types(blank, args.source) != expected:
         raise ContentError(
             [
                 Diagnostic(
@@ -90,11 +124,10 @@ def main(args, project: Project) -> int:
             ]
         )
     filled = fill_pdf(blank, values)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(filled)
+    write_output(out, filled)
     missing = missing_required(fields, values)
     if missing:
         print(f"note: {len(missing)} required field(s) not filled yet: {', '.join(missing)}", file=sys.stderr)
-    print(f"wrote {out} ({len(values)} of {len(fields)} fields filled)")
+    report = sys.stderr if out.is_stdout else sys.stdout  # the PDF itself may be on standard output
+    print(f"wrote {args.out} ({len(values)} of {len(fields)} fields filled)", file=report)
     return 0

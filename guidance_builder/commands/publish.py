@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
+
+from guidance_builder.commands.build import prepare_build_folder
 from guidance_builder.commands.check import verify, verify_outputs
 from guidance_builder.diagnostics import ContentError, Diagnostic, Location
 from guidance_builder.editions.store import freeze, version_key
 from guidance_builder.pipeline import render_edition, require_edition
 from guidance_builder.project import Project
+
+LOCK = ".publish.lock"
 
 
 def configure(parser) -> None:
@@ -14,6 +19,17 @@ def configure(parser) -> None:
 
 
 def main(args, project: Project) -> int:
+    prepare_build_folder(project)  # the PDF cache lives there
+    project.editions.mkdir(exist_ok=True)
+    # One publish at a time: a second waits here, then loads the content afresh, so it finds
+    # the edition the first one froze and says "already published". The lock dies with its
+    # process, so a killed publish never blocks the next.
+    with open(project.editions / LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _publish(project)
+
+
+def _publish(project: Project) -> int:
     edition, _ = require_edition(project, caching=True)
     verify(edition)
     meta = edition.book.meta

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from guidance_builder.diagnostics import Diagnostics, Location
 from guidance_builder.editions.diff import Change, diff_rulebooks
-from guidance_builder.editions.store import PublishedEdition, folder_hash, version_key
+from guidance_builder.editions.snapshot import differences, edition_files, files_hash
+from guidance_builder.editions.store import PublishedEdition, version_key
 from guidance_builder.model import Rulebook
 from guidance_builder.project import Project
 
@@ -68,11 +69,14 @@ def check_not_republished(
     for edition in published:
         if edition.version != book.meta.version:
             continue
-        if folder_hash(project.content) == edition.manifest["content_sha256"]:
+        names = edition_files(project, book.meta)
+        if files_hash(project.content, names) == edition.manifest["content_sha256"]:
             return edition
+        changed = differences(project.content, names, edition.content)
+        named = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
         diagnostics.error(
             where,
-            f"version {edition.version} is already published, and the content has changed since",
+            f"version {edition.version} is already published, and the content has changed since: {named or 'a file differs'}",
             "published editions never change: set a new version in guidance.yaml to start the next edition",
         )
     return None

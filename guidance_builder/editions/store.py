@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guidance_builder.diagnostics import Diagnostics, Location
+from guidance_builder.editions.manifest import manifest_shape_problem, verify_metadata
 from guidance_builder.project import Project
 
 MANIFEST = "manifest.json"
@@ -80,17 +81,19 @@ def list_published(project: Project, diagnostics: Diagnostics) -> list[Published
             )
             continue
         manifest_path = folder / MANIFEST
+        where = Location(project.display(manifest_path))
         try:
-            manifest = json.loads(manifest_path.read_text())
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
-            diagnostics.error(
-                Location(project.display(manifest_path)),
-                f"cannot read the manifest of published edition {folder.name}: {error}",
-                "restore it from git",
-            )
+            reason = error.strerror if isinstance(error, OSError) else f"it is not valid JSON ({error})"
+            diagnostics.error(where, f"cannot read the manifest of published edition {folder.name}: {reason}", "restore it from git")
+            continue
+        problem = manifest_shape_problem(manifest)
+        if problem:
+            diagnostics.error(where, f"the manifest of published edition {folder.name} {problem}", "restore it from git")
             continue
         edition = PublishedEdition(folder.name, folder, manifest)
-        if _verify(project, edition, diagnostics):
+        if _verify(project, edition, diagnostics) and verify_metadata(project, edition, diagnostics):
             editions.append(edition)
     return sorted(editions, key=lambda e: version_key(e.version))
 
@@ -124,12 +127,21 @@ def _verify(project: Project, edition: PublishedEdition, diagnostics: Diagnostic
 
 
 def freeze(project: Project, meta, files: dict[str, bytes]) -> Path:
-    """Record a new published edition: its content snapshot, documents and manifest."""
+    """Record a new published edition: its content snapshot (the files it reads, and no
+    others), documents and manifest. The caller holds the publish lock."""
+    from guidance_builder.editions.snapshot import edition_files, read_regular
+
     target = project.editions / meta.version
     staging = project.editions / f".{meta.version}.new"
     if staging.exists():
         shutil.rmtree(staging)
-    shutil.copytree(project.content, staging / "content")
+    for name in edition_files(project, meta):
+        data = read_regular(project.content / name)
+        if data is None:  # checked when the content was loaded; refused here too rather than frozen wrong
+            raise ValueError(f"content/{name} is not a regular file")
+        path = staging / "content" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
     for name, data in sorted(files.items()):
         path = staging / "site" / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -245,6 +245,11 @@ def read_text(path: Path, display: str, diagnostics: Diagnostics) -> str | None:
     except OSError as error:
         diagnostics.error(Location(display), f"cannot read file: {error.strerror}")
         return None
+    return decode_text(raw, display, diagnostics)
+
+
+def decode_text(raw: bytes, display: str, diagnostics: Diagnostics) -> str | None:
+    """Bytes read from a file or a stream (at most MAX_BYTES + 1) as text; refuse binary, invalid or oversized input."""
     if len(raw) > MAX_BYTES:
         diagnostics.error(Location(display, 1, 1), f"file is larger than {MAX_BYTES // 1_000_000} MB", "split it or shorten it")
         return None

@@ -92,8 +92,27 @@ class _LazyBytecodeCache(jinja2.FileSystemBytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if not self.writable:
             return
-        Path(self.directory).mkdir(parents=True, exist_ok=True)
-        super().dump_bytecode(bucket)
+        # The cache only saves time: one that cannot be written (a HOME that is read-only,
+        # XDG_CACHE_HOME naming a file) is not used, and the build goes on.
+        try:
+            Path(self.directory).mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            self.writable = False
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError):  # unreadable or damaged: compile afresh
+            bucket.reset()
+
+
+def _user_cache() -> Path | None:
+    """Where compiled templates are kept: the user's cache folder, if there is one."""
+    try:
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "guidance-builder" / "jinja"
+    except RuntimeError:  # no HOME and no password entry: nowhere to keep them
+        return None
 
 
 def create_environment(project: Project, cache: bool = False) -> jinja2.Environment:
@@ -101,7 +120,7 @@ def create_environment(project: Project, cache: bool = False) -> jinja2.Environm
     writes nothing) templates a build compiled there are still read."""
     # Compiled templates live in the user's cache, like Python's own bytecode, so a clean
     # build does not compile them again; Jinja checks each template's source before reuse.
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "guidance-builder" / "jinja"
+    folder = _user_cache()
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
             [
@@ -110,7 +129,7 @@ def create_environment(project: Project, cache: bool = False) -> jinja2.Environm
                 jinja2.PrefixLoader({"govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja")}),
             ]
         ),
-        bytecode_cache=_LazyBytecodeCache(str(folder), writable=cache),
+        bytecode_cache=_LazyBytecodeCache(str(folder), writable=cache) if folder is not None else None,
         autoescape=True,
         undefined=ProjectUndefined,
         trim_blocks=True,
@@ -119,3 +138,13 @@ def create_environment(project: Project, cache: bool = False) -> jinja2.Environm
     )
     env.filters.update(money=format_money, date=format_date, number_word=number_word, css_string=css_string, without_crown=without_crown)
     return env
+
+
+def template_problem(error: jinja2.TemplateError, project: Project) -> str:
+    """One line for a broken or missing template: where, and what is wrong."""
+    folder = project.display(project.templates)
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return f"{folder}/{error.name or error.filename}:{error.lineno}: template error: {error.message}"
+    if isinstance(error, jinja2.TemplateNotFound):
+        return f"{folder}/{error.name}: template not found (restore it, or check the templates folder)"
+    return f"{folder}: template error: {error}"

@@ -86,6 +86,21 @@ def _render(job: PdfJob, assets: Path) -> tuple[bytes | None, list[str]]:
     return result.data, result.problems
 
 
+_STOPPING = (signal.SIGINT, signal.SIGTERM)
+
+
+def _start_worker(parent: int) -> None:
+    """Each worker's first act. Ctrl-C reaches every process of the terminal's group, and a
+    forked worker inherits the build's handlers, which turn SIGINT and SIGTERM into an
+    exception: a traceback from each worker. A worker ignores Ctrl-C (the build notices
+    it and stops the workers) and dies at once, silently, on SIGTERM. The build blocked
+    both signals around the fork, so none can land before these handlers are in place."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
+    _die_with_parent(parent)
+
+
 def _die_with_parent(parent: int) -> None:
     """Make a worker end with the build, even one killed outright (SIGKILL), instead of
     waiting for work forever: on Linux the kernel kills it when its parent dies."""
@@ -124,9 +139,15 @@ class PdfRenderer:
         if self.workers > 1 and self.pool is None:
             from concurrent.futures import ProcessPoolExecutor
 
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_die_with_parent, initargs=(os.getpid(),))
-            for _ in range(self.workers):
-                self.pool.submit(_warm)
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_start_worker, initargs=(os.getpid(),))
+            # The workers are forked by the first submit; a signal arriving meanwhile waits
+            # until they have their own handlers, and then reaches this process as usual.
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+            try:
+                for _ in range(self.workers):
+                    self.pool.submit(_warm)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         return self
 
     def _stored(self, job: PdfJob) -> Path | None:
