@@ -178,6 +178,7 @@ LIST_FILES = {
     "steps": ("procedure.yaml", "steps"),
     "outcomes": ("procedure.yaml", "outcomes"),
     "facts": ("facts.yaml", "facts"),
+    "conditions": ("procedure.yaml", "conditions"),
 }
 
 
@@ -245,29 +246,31 @@ def _validate_procedure(book: Rulebook, sources: SourceMap, diagnostics: Diagnos
         "triggers": {t.id for t in book.triggers},
         "criteria": {x.id for x in book.criteria},
         "exemptions": {x.id for x in book.exemptions},
+        "conditions": {x.id for x in book.procedure.conditions},
     }
     for index, step in enumerate(procedure.steps):
         asked = 0
-        for kind, ids in (("triggers", step.asks.triggers), ("criteria", step.asks.criteria), ("exemptions", step.asks.exemptions)):
+        for kind in ("triggers", "criteria", "exemptions", "conditions"):
+            ids = getattr(step.asks, kind)
             for j, ref in enumerate(ids):
                 asked += 1
                 if ref not in known[kind]:
                     diagnostics.error(
                         sources.location(file, ("steps", index, "asks", kind, j)),
                         f"step '{step.id}' asks about the {kind[:-1] if kind != 'criteria' else 'criterion'} '{ref}', which is not defined",
-                        did_you_mean(ref, known[kind]) or f"define it in {LIST_FILES[kind][0]} or remove it here",
+                        did_you_mean(ref, known[kind]) or f"define it in {LIST_FILES[kind][0]} ('{LIST_FILES[kind][1]}') or remove it here",
                     )
         if asked == 0:
             diagnostics.error(
                 sources.location(file, ("steps", index, "asks")),
                 f"step '{step.id}' asks about nothing",
-                "list the triggers, criteria or exemptions it asks about",
+                "list the triggers, criteria, exemptions or conditions it asks about",
             )
-        if len([k for k in ("triggers", "criteria", "exemptions") if getattr(step.asks, k)]) > 1:
+        if len([k for k in ("triggers", "criteria", "exemptions", "conditions") if getattr(step.asks, k)]) > 1:
             diagnostics.error(
                 sources.location(file, ("steps", index, "asks")),
                 f"step '{step.id}' mixes kinds of question",
-                "ask about one kind (triggers, criteria or exemptions) per step",
+                "ask about one kind (triggers, criteria, exemptions or conditions) per step",
             )
         for branch_name in ("if_any", "if_none"):
             branch = getattr(step, branch_name)
@@ -294,7 +297,7 @@ def _validate_procedure(book: Rulebook, sources: SourceMap, diagnostics: Diagnos
                 )
     if diagnostics:
         return
-    for kind in ("criteria", "exemptions", "triggers"):
+    for kind in ("criteria", "exemptions", "triggers", "conditions"):
         asked = {ref for s in procedure.steps for ref in getattr(s.asks, kind)}
         file_name, key = LIST_FILES[kind]
         for item in book.items(kind):

@@ -21,7 +21,7 @@ from guidance_builder.engine.register_format import sniff_register
 from guidance_builder.loading.yaml_source import parse_yaml
 from guidance_builder.markdown.lookalikes import lookalike_helpers
 from guidance_builder.markdown.parser import helper_uses, parse_block
-from tests.conftest import ROOT
+from tests.conftest import ROOT, VERSION
 
 
 def run(*argv: str, cwd: Path | None = None) -> tuple[int, str, str]:
@@ -210,13 +210,13 @@ def test_no_threshold_in_force_does_not_suggest_what_was_written(project: Path):
     text = thresholds.read_text()
     start = text.index("  - id: central_government")
     end = text.index("  - id: local_authority")
-    block = text[start:end].replace("from: 2024-01-01", "from: 2027-01-01").replace("from: 2026-01-01", "from: 2027-06-01")
+    block = text[start:end].replace("from: 2024-01-01", "from: 2028-01-01").replace("from: 2026-01-01", "from: 2028-06-01")
     thresholds.write_text(text[:start] + block + text[end:])
     code, _, stderr = run("--project", str(project), "check")
     assert code == 2
     assert (
-        "'{value:threshold.central_government}' has no value in force on the edition's effective date, 1 April 2026 "
-        "(its first value takes effect on 1 January 2027; add a value for 'central_government' in thresholds.yaml from 2026-04-01 or earlier)"
+        "'{value:threshold.central_government}' has no value in force on the edition's effective date, 1 October 2027 "
+        "(its first value takes effect on 1 January 2028; add a value for 'central_government' in thresholds.yaml from 2027-10-01 or earlier)"
     ) in stderr
     assert "did you mean 'threshold.central_government'" not in stderr
 
@@ -329,7 +329,7 @@ def test_one_contract_is_one_contract(tmp_path: Path):
     )
     code, stdout, _ = run("--project", str(ROOT), "assess", "--register", "reg.csv", cwd=tmp_path)
     assert code == 0
-    assert stdout.splitlines()[0] == "Assessed reg.csv against guidance version 0.2.0: 1 contract"
+    assert stdout.splitlines()[0] == f"Assessed reg.csv against guidance version {VERSION}: 1 contract"
 
 
 @pytest.mark.parametrize(("key", "named"), [("null", "null"), ("~", "~"), ("yes", "yes"), ("1.0", "1.0")])
@@ -355,17 +355,17 @@ def test_assess_names_a_null_key_as_written(tmp_path: Path):
     ("old", "new", "message"),
     [
         (
-            "effective_date: 2026-04-01",
+            "effective_date: 2027-10-01",
             "effective_date: 2025-04-01",
-            "'effective_date' 1 April 2025 is before the publication date, 12 January 2026",
+            "'effective_date' 1 April 2025 is before the publication date, 7 December 2026",
         ),
         (
-            "review_date: 2028-03-31",
-            "review_date: 2026-01-11",
-            "'review_date' 11 January 2026 is before the publication date, 12 January 2026",
+            "review_date: 2029-09-30",
+            "review_date: 2026-12-06",
+            "'review_date' 6 December 2026 is before the publication date, 7 December 2026",
         ),
-        ("version: 0.2.0", "version: 0.03.0", "the version '0.03.0' has a leading zero (write 0.3.0)"),
-        ("version: 0.2.0", "version: 01.2.0", "the version '01.2.0' has a leading zero (write 1.2.0)"),
+        (f"version: {VERSION}", "version: 0.03.0", "the version '0.03.0' has a leading zero (write 0.3.0)"),
+        (f"version: {VERSION}", "version: 01.2.0", "the version '01.2.0' has a leading zero (write 1.2.0)"),
         ("language: en-GB", "language: not a language", "'not a language' is not a language tag (write a BCP 47 tag"),
         ("language: en-GB", "language: xx", "'xx' is not a language tag"),
         ("language: en-GB", "language: en_gb", "the language tag 'en_gb' is not written in its standard form (write en-GB)"),

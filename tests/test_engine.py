@@ -146,23 +146,28 @@ def test_a_date_before_any_threshold_is_an_input_error(reader):
 # The order of the procedure, and the ids of the input, come from the content ------------
 
 
-def reorder_steps(project: Path, order: list[str]) -> None:
-    """Rewrite procedure.yaml with its steps in `order`, each going on to the next."""
+def swap_steps(project: Path, first: str, second: str) -> list[str]:
+    """Rewrite procedure.yaml so that `second` is asked before `first` (they follow each other
+    on their 'if_none' branches); return the new order of step ids."""
     path = project / "content" / "procedure.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     steps = {s["id"]: s for s in data["steps"]}
+    before = next(s for s in data["steps"] if s["if_none"].get("next") == first)
+    after = steps[second]["if_none"]
+    before["if_none"] = {"next": second}
+    steps[second]["if_none"] = {"next": first}
+    steps[first]["if_none"] = after
+    order = [s["id"] for s in data["steps"]]
+    i, j = order.index(first), order.index(second)
+    order[i], order[j] = order[j], order[i]
     data["steps"] = [steps[step] for step in order]
-    for step, following in zip(data["steps"], data["steps"][1:], strict=False):
-        branch = "if_none" if "next" in step["if_none"] or step["asks"].get("exemptions") else "if_any"
-        step[branch] = {"next": following["id"]}
-    data["steps"][-1]["if_none"] = {"outcome": "insource"}
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return order
 
 
 def test_the_order_of_steps_is_content(project):
     """Put the parties step before the threshold step in procedure.yaml: the engine follows."""
-    order = ["event", "tests", "relevant", "parties", "threshold", "reason"]
-    reorder_steps(project, order)
+    order = swap_steps(project, "threshold", "parties")
     try:
         engine = make_engine(project)
     except ContentError as error:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from guidance_builder.cli import main
-from tests.conftest import ROOT, copy_project
+from tests.conftest import ROOT, VERSION, copy_project
 
 
 def check(project: Path) -> tuple[int, list[str]]:
@@ -87,13 +87,13 @@ def test_a_hand_typed_percentage_is_refused(project: Path, typed: str, shown: st
     ) in lines
 
 
-@pytest.mark.parametrize("typed", ["version 0.2.0", "Version 0.2.0", "version 1.4"])
+@pytest.mark.parametrize("typed", [f"version {VERSION}", f"Version {VERSION}", "version 1.4"])
 def test_a_hand_typed_version_is_refused(project: Path, typed: str):
     line = append(project, f"This is {typed} of the guidance.")
     code, lines = check(project)
     assert code == 2
     assert any(line_.startswith(f"content/sections/support.md:{line}: the version '{typed}' is typed by hand") for line_ in lines), lines
-    if typed.endswith("0.2.0"):
+    if typed.endswith(VERSION):
         assert any("(it is the value of meta.version; write {value:meta.version} instead)" in line_ for line_ in lines)
 
 

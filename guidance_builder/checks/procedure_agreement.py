@@ -14,7 +14,7 @@ NAME = "Procedure and text agree"
 STEP_LINK = re.compile(r"go to step (\d+)", re.I)
 
 
-ASKED_KINDS = ("triggers", "criteria", "exemptions")
+ASKED_KINDS = ("triggers", "criteria", "exemptions", "conditions")
 
 
 def asked_at(step) -> list[str]:

@@ -80,7 +80,7 @@ class Assessment:
     exemptions: list[str]
     """Every exemption that applies, in the guidance's order, whether or not the procedure reached it."""
     decided_by: list[str]
-    """The exemptions, asked at the last step, whose 'yes' ended the procedure."""
+    """The exemptions answered yes at the latest step on the path where any was: those the outcome rests on."""
     criteria_met: list[str]
     threshold: ThresholdApplied | None
     reasons: list[Reason]
@@ -132,12 +132,8 @@ class Engine:
         self.outcome_names = {o.id: o.name for o in program.outcomes.values()}
         self.exemption_ids = [i.id for i in program.items_of("exemption")]
         self.criteria_ids = [i.id for i in program.items_of("criterion")]
-        self.exemption_outcomes = frozenset(
-            s.if_any.outcome
-            for s in program.steps.values()
-            if s.if_any.outcome and any(program.items[k].kind == "exemption" for k in s.asks)
-        )
-        """The outcomes an exemption's 'yes' ends in (a register counts them by exemption)."""
+        self.exemption_outcomes = _outcomes_after_exemptions(program)
+        """The outcomes an exemption's 'yes' leads to (a register counts them by exemption)."""
         self.outcome_reasons = {o.id: Reason(o.reason, o.cite.key, o.cite.label, o.cite.anchor) for o in program.outcomes.values()}
         self._memo: dict[tuple, object] = {}
         # Answers of these types are nearly all different: remembering them would only fill memory.
@@ -258,6 +254,7 @@ class Engine:
         reasons: list[Reason] = []
         path: list[str] = []
         step = program.steps[program.start]
+        decided_by: list[str] = []  # the exemptions answered yes at the latest step where any was
         while True:
             path.append(step.id)
             asked = [program.items[key] for key in step.asks]
@@ -265,6 +262,7 @@ class Engine:
             for item, yes in answers_here:
                 decided[item.key] = yes
             hit = any(yes for _, yes in answers_here)
+            decided_by = [item.id for item, yes in answers_here if yes and item.kind == "exemption"] or decided_by
             for item, yes in answers_here:
                 if yes == hit:
                     reasons.append(self.reason(item, yes, answers, threshold, step.id, value_words))
@@ -273,7 +271,6 @@ class Engine:
                 outcome = branch.outcome
                 break
             step = program.steps[branch.next]
-        decided_by = [item.id for item, yes in answers_here if yes and item.kind == "exemption"] if hit else []
         exemptions = []
         for item in program.items_of("exemption"):
             applies = decided.get(item.key)
@@ -303,3 +300,19 @@ class Engine:
 
 def _threshold_values(book: Rulebook) -> dict[str, list[tuple[datetime.date, int, str]]]:
     return {kind.id: sorted((v.from_, v.amount, v.reference) for v in kind.values) for kind in book.authority_types}
+
+
+def _outcomes_after_exemptions(program: Program) -> frozenset[str]:
+    """Every outcome reachable from the 'yes' branch of a step that asks about exemptions."""
+    found: set[str] = set()
+    todo = [s.if_any for s in program.steps.values() if any(program.items[k].kind == "exemption" for k in s.asks)]
+    seen: set[str] = set()
+    while todo:
+        branch = todo.pop()
+        if branch.outcome:
+            found.add(branch.outcome)
+        elif branch.next not in seen:
+            seen.add(branch.next)
+            step = program.steps[branch.next]
+            todo += [step.if_any, step.if_none]
+    return frozenset(found)

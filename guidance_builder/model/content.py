@@ -20,7 +20,7 @@ FactId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z
 Condition = Annotated[str, StringConstraints(min_length=1)]
 """A CEL expression over fact ids, checked against the facts by rules/conditions.py."""
 FactType = Literal["yes_no", "money", "date", "whole_number", "choice", "choices", "text"]
-ChoiceSource = Literal["authority_types", "triggers", "grounds", "support_measures", "criteria", "exemptions"]
+ChoiceSource = Literal["authority_types", "triggers", "grounds", "support_measures", "criteria", "exemptions", "outcomes"]
 
 
 class Strict(BaseModel):
@@ -154,6 +154,8 @@ class Asks(Strict):
     triggers: list[Id] = []
     criteria: list[Id] = []
     exemptions: list[Id] = []
+    conditions: list[Id] = []
+    """Conditions named in the procedure's own `conditions` list (neither a test nor an exemption)."""
 
 
 class Branch(Strict):
@@ -182,12 +184,23 @@ class Wording(Strict):
     trigger: Reasons | None = None
     criterion: Reasons | None = None
     exemption: Reasons | None = None
+    condition: Reasons | None = None
     outcome: Text | None = None
+
+
+class ProcedureCondition(Strict):
+    """A question the procedure asks that is not a test or an exemption: which outcome follows."""
+
+    id: Id
+    name: Text
+    applies_when: Condition
+    reasons: Reasons | None = None
 
 
 class Procedure(Strict):
     start: Id
     wording: Wording | None = None
+    conditions: list[ProcedureCondition] = []
     steps: list[Step] = Field(min_length=1)
     outcomes: list[Outcome] = Field(min_length=1)
 

@@ -66,6 +66,7 @@ class Rulebook(BaseModel):
             "authority_types": self.authority_types,
             "steps": self.procedure.steps,
             "outcomes": self.procedure.outcomes,
+            "conditions": self.procedure.conditions,
             "facts": self.facts,
         }[kind]
 

@@ -133,9 +133,10 @@ def _conditions(book: Rulebook) -> Iterator[tuple[str, tuple, str, object, str |
             "triggers": ("triggers.yaml", "triggers"),
             "criteria": ("criteria.yaml", "criteria"),
             "exemptions": ("exemptions.yaml", "exemptions"),
+            "conditions": ("procedure.yaml", "conditions"),
         }[kind]
         for index, entry in enumerate(book.items(kind)):
-            path = (key, index, "applies_when") if kind == "exemptions" else (key, index, "id")
+            path = (key, index, "applies_when") if kind in ("exemptions", "conditions") else (key, index, "id")
             yield file, path, kind, entry, item_condition(book, kind, entry)
 
 
@@ -155,9 +156,11 @@ def _reason_texts(book: Rulebook) -> Iterator[tuple[str, tuple, str, str | None]
 
     for index, exemption in enumerate(book.exemptions):
         yield from cases(exemption.reasons, "exemptions.yaml", ("exemptions", index, "reasons"))
+    for index, condition in enumerate(book.procedure.conditions):
+        yield from cases(condition.reasons, "procedure.yaml", ("conditions", index, "reasons"))
     wording = book.procedure.wording
     if wording is not None:
-        for noun in ("trigger", "criterion", "exemption"):
+        for noun in ("trigger", "criterion", "exemption", "condition"):
             yield from cases(getattr(wording, noun), "procedure.yaml", ("wording", noun))
 
 

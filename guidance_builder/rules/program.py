@@ -26,7 +26,7 @@ from guidance_builder.rules.facts import FactSpec, constants, expand_facts, lowe
 from guidance_builder.rules.values import MONTHS
 
 FORMAT = "guidance-builder/rules@2"
-ITEM_KINDS = (("triggers", "trigger"), ("criteria", "criterion"), ("exemptions", "exemption"))
+ITEM_KINDS = (("triggers", "trigger"), ("criteria", "criterion"), ("exemptions", "exemption"), ("conditions", "condition"))
 """Each list a step may ask about, and what one of its items is called (its anchor kind)."""
 FALLBACK_WORDING = {"if_yes": "{name}: yes.", "if_no": "{name}: no."}
 FALLBACK_OUTCOME = "Outcome: {name}. {description}"
@@ -192,7 +192,7 @@ class Program:
 
 def item_condition(book: Rulebook, kind: str, item: object) -> str | None:
     """The condition that answers one trigger, criterion or exemption; None if no fact records it."""
-    if kind == "exemptions":
+    if kind in ("exemptions", "conditions"):
         return item.applies_when if isinstance(item.applies_when, str) else None
     for fact in book.facts:
         if fact.for_each == kind:
@@ -238,6 +238,10 @@ def build_program(book: Rulebook, cite, plain, reads) -> Program:
                 return tuple(Case(case.when, plain(case.text.replace("{name}", name)), case.cites) for case in cases)
 
             key = f"{noun}.{entry.id}"
+            item_cite = make_cite(key)
+            if not item_cite.anchor:  # a procedure condition cites the step that asks it
+                asker = next((s for s in book.procedure.steps if entry.id in getattr(s.asks, kind)), None)
+                item_cite = Cite(f"step.{asker.id}", *cite(f"step.{asker.id}")) if asker else item_cite
             items[key] = Item(
                 key=key,
                 kind=noun,
@@ -245,7 +249,7 @@ def build_program(book: Rulebook, cite, plain, reads) -> Program:
                 name=entry.name,
                 condition=" ".join(condition.split()),
                 reads=reads(condition),
-                cite=make_cite(key),
+                cite=item_cite,
                 yes=words(reason_cases(own.if_yes, default.if_yes, FALLBACK_WORDING["if_yes"])),
                 no=words(reason_cases(own.if_no, default.if_no, FALLBACK_WORDING["if_no"])),
             )

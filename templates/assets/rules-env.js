@@ -367,6 +367,7 @@
     var path = [];
     var reasons = [];
     var step = steps[program.start];
+    var lastExempt = [];  /* the exemptions answered yes at the latest step where any was */
     for (var guard = 0; guard <= program.steps.length; guard++) {
       if (!step) { throw new Error("the procedure goes to a step that does not exist"); }
       if (known && rulesStepFacts(program, step).some(function (id) { return !known.has(id); })) {
@@ -380,9 +381,11 @@
       var hit = answered.some(function (key) { return decided[key]; });
       var shown = hit ? answered.filter(function (key) { return decided[key]; }) : answered;
       shown.forEach(function (key) { reasons.push(makeReason(env, program, items[key], hit ? "yes" : "no", step.id, values)); });
+      var yesExempt = answered.filter(function (key) { return decided[key] && items[key].kind === "exemption"; });
+      if (yesExempt.length) { lastExempt = yesExempt.map(function (key) { return items[key].id; }); }
       var branch = hit ? step.if_any : step.if_none;
       if (branch.outcome) {
-        return { outcome: branch.outcome, path: path, reasons: reasons, decided: decided, hit: hit, last: step };
+        return { outcome: branch.outcome, path: path, reasons: reasons, decided: decided, hit: hit, last: step, lastExempt: lastExempt };
       }
       step = steps[branch.next];
     }
@@ -418,9 +421,7 @@
       if (partial && item.reads.some(function (id) { return !known.has(id); })) { undecided.push(item.key); return null; }
       return condition(env, item.condition, values);
     }
-    var decidedBy = walked.hit
-      ? walked.last.asks.filter(function (key) { return itemsByKey[key].kind === "exemption" && decided[key]; }).map(function (key) { return itemsByKey[key].id; })
-      : [];
+    var decidedBy = walked.lastExempt;
     var exemptions = [];
     program.items.forEach(function (item) {
       if (item.kind !== "exemption") { return; }
