@@ -16,16 +16,9 @@ from hypothesis import strategies as st
 from scenarios.table import scenarios, to_row, to_yaml
 
 from guidance_builder.engine.inputs import ContractReader
-from guidance_builder.engine.register import (
-    RegisterError,
-    RowReader,
-    RowResult,
-    assess_register,
-    read_register,
-    register_columns,
-    split_point,
-)
+from guidance_builder.engine.register import RegisterError, RowReader, RowResult, read_register, register_columns
 from guidance_builder.engine.register_rows import RESULT_COLUMNS, ResultWriter, assessment_cells, error_row, inert
+from guidance_builder.engine.register_run import assess_register, split_point
 from guidance_builder.engine.rules import Engine
 from guidance_builder.pipeline import require_edition
 from guidance_builder.project import Project

@@ -16,7 +16,8 @@ import yaml
 from pypdf import PdfReader
 
 from guidance_builder.engine.inputs import ContractReader
-from guidance_builder.engine.register import assess_register, register_columns
+from guidance_builder.engine.register import register_columns
+from guidance_builder.engine.register_run import assess_register
 from guidance_builder.engine.rules import Engine
 from guidance_builder.pipeline import require_edition
 from guidance_builder.project import Project

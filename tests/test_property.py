@@ -30,7 +30,8 @@ from guidance_builder.commands.assess import format_assessment, format_summary, 
 from guidance_builder.contract.document import load_contract
 from guidance_builder.diagnostics import ContentError, Diagnostics
 from guidance_builder.engine.inputs import ContractReader
-from guidance_builder.engine.register import RegisterError, assess_register, register_columns
+from guidance_builder.engine.register import RegisterError, register_columns
+from guidance_builder.engine.register_run import assess_register
 from guidance_builder.pipeline import load_edition
 from guidance_builder.project import Project
 

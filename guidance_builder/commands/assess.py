@@ -17,8 +17,9 @@ from pathlib import Path
 
 from guidance_builder.diagnostics import ContentError, Diagnostic, Location
 from guidance_builder.engine.inputs import ContractReader
-from guidance_builder.engine.register import RegisterError, Summary, assess_register
+from guidance_builder.engine.register import RegisterError, Summary
 from guidance_builder.engine.register_format import HEAD_BYTES, sniff_register
+from guidance_builder.engine.register_run import assess_register
 from guidance_builder.engine.rules import Assessment, Engine
 from guidance_builder.engine.schema import json_schema_text
 from guidance_builder.loading.stdin import STDIN, reads_stdin, stdin_text

@@ -6,8 +6,8 @@ from guidance_builder.contract.document import ContractDocument, contract_for
 from guidance_builder.contract.record import build_record
 from guidance_builder.contract.render import ContractRenderer, guidance_plain, record_page
 from guidance_builder.diagnostics import ContentError, Diagnostics
-from guidance_builder.pipeline import RenderContext
 from guidance_builder.render.addresses import ASSET_PREFIX
+from guidance_builder.render.context import RenderContext
 
 
 def require_contract(edition) -> ContractDocument:

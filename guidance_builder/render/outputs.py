@@ -9,8 +9,8 @@ from guidance_builder.checks.rendered import WEB_ASSETS
 from guidance_builder.contract.outputs import contract_outputs, record_outputs
 from guidance_builder.diagnostics import ContentError, Diagnostic, Location
 from guidance_builder.engine.checker import checker_outputs
-from guidance_builder.pipeline import RenderContext
 from guidance_builder.render.addresses import ASSET_PREFIX
+from guidance_builder.render.context import RenderContext
 
 FRONTEND_FILES = ("govuk-frontend.css", "govuk-frontend.min.js")
 """GOV.UK Frontend's styles (compiled with the system font stack) and script, from scripts/setup."""

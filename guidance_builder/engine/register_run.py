@@ -1,0 +1,239 @@
+"""Assess a whole register file: stream it, write one result row per contract, and split a
+large one at a record boundary so that two cores share the work (the output is what one
+pass would give)."""
+
+from __future__ import annotations
+
+import csv
+import errno
+import io
+import multiprocessing
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from guidance_builder.diagnostics import Diagnostic, Location
+from guidance_builder.engine.register import RegisterError, Summary, read_header, read_rows
+from guidance_builder.engine.register_rows import RESULT_COLUMNS, ResultWriter, error_row
+from guidance_builder.engine.rules import Engine
+
+PARALLEL_MIN_BYTES = 4_000_000
+"""A register at least this large is split in two and assessed on two cores."""
+
+
+def assess_register(
+    engine: Engine,
+    path: Path,
+    display: str,
+    out: TextIO | None = None,
+    on_error: Callable[[Diagnostic], None] | None = None,
+    parallel: bool | None = None,
+) -> Summary:
+    """Assess every row of the register at `path`, writing one result row per contract to `out`.
+
+    A large register is split at a record boundary near its middle; a forked process
+    assesses the second part while this one does the first, and the results are
+    joined in order, so the output is the same as one pass would give.
+    """
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "it is a folder, not a file")
+        size = path.stat().st_size
+        split = None
+        if parallel or (parallel is None and size >= PARALLEL_MIN_BYTES and (os.cpu_count() or 1) >= 2):
+            split = split_point(path, size)
+    except OSError as error:
+        raise RegisterError([Diagnostic(Location(display), f"cannot read the register: {error.strerror}")]) from None
+    if split is None or "fork" not in multiprocessing.get_all_start_methods():
+        with open_part(path, 0, None) as stream:
+            return _assess_stream(engine, stream, display, out, on_error)
+    offset, lines_before = split
+    with open_part(path, 0, offset) as stream:
+        header = read_header(csv.reader(stream, strict=True), engine, display)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    part = None
+    if out is not None:
+        handle, part = tempfile.mkstemp(prefix="assess-part-", suffix=".csv")
+        os.close(handle)
+    worker = context.Process(
+        target=_assess_second_part, args=(send, engine, path, display, offset, header, lines_before, part), daemon=True
+    )
+    worker.start()
+    send.close()
+    try:
+        with open_part(path, 0, offset) as stream:
+            summary = _assess_stream(engine, stream, display, out, on_error)
+        try:
+            second = receive.recv()
+        except EOFError:
+            second = None
+        worker.join()
+        if not isinstance(second, Summary):  # the worker failed: do its part here
+            with open_part(path, offset, None) as stream:
+                second = _assess_stream(engine, stream, display, out, on_error, header, lines_before, write_header=False)
+        else:
+            if out is not None:
+                _append_file(out, part)
+            if on_error is not None:
+                for diagnostic in second.errors:
+                    on_error(diagnostic)
+    finally:
+        receive.close()
+        if worker.is_alive():
+            worker.kill()
+        if part is not None:
+            Path(part).unlink(missing_ok=True)
+    return summary.merge(second)
+
+
+def _append_file(out: TextIO, part: str) -> None:
+    """Append a UTF-8 file to `out`, as bytes when `out` is a file (no decoding and encoding again)."""
+    binary = getattr(out, "buffer", None)
+    if binary is not None:
+        out.flush()
+        with open(part, "rb") as stream:
+            shutil.copyfileobj(stream, binary, 1 << 20)
+    else:
+        with open(part, encoding="utf-8", newline="") as stream:
+            shutil.copyfileobj(stream, out, 1 << 20)
+
+
+def _assess_second_part(
+    send, engine: Engine, path: Path, display: str, offset: int, header: list[str], lines_before: int, part: str | None
+) -> None:
+    try:
+        with open_part(path, offset, None) as stream:
+            if part is None:
+                summary = _assess_stream(engine, stream, display, None, None, header, lines_before, write_header=False)
+            else:
+                with open(part, "w", encoding="utf-8", newline="") as out:
+                    summary = _assess_stream(engine, stream, display, out, None, header, lines_before, write_header=False)
+        send.send(summary)
+    except BaseException:  # the parent redoes this part and reports any error itself
+        send.send(None)
+    finally:
+        send.close()
+
+
+def _assess_stream(
+    engine: Engine,
+    stream: TextIO,
+    display: str,
+    out: TextIO | None,
+    on_error: Callable[[Diagnostic], None] | None,
+    header: list[str] | None = None,
+    lines_before: int = 0,
+    write_header: bool = True,
+) -> Summary:
+    summary = Summary(display, engine.version)
+    outcomes = summary.outcomes
+    for outcome in engine.outcome_names:
+        outcomes[outcome] = 0
+    exempt_by = summary.exempt_by
+    for exemption in engine.exemption_ids:
+        exempt_by[exemption] = 0
+    writer = csv.writer(out, lineterminator="\n") if out is not None else None
+    if writer is not None and write_header:
+        writer.writerow(RESULT_COLUMNS)
+    results = ResultWriter(engine)
+    version = engine.version
+    lines: list[str] = []
+    rows = invalid = 0
+    for row, answers, errors, reference in read_rows(engine, stream, display, header, lines_before):
+        rows += 1
+        if answers is None:
+            invalid += 1
+            for diagnostic in errors:
+                summary.add_error(diagnostic)
+                if on_error is not None:
+                    on_error(diagnostic)
+            if writer is not None:
+                out.writelines(lines)
+                lines.clear()
+                writer.writerow(error_row(row, reference, errors, version))
+            continue
+        line, outcome, decided = results.encode(answers)
+        outcomes[outcome] += 1
+        if decided is not None:
+            exempt_by[decided] += 1
+        if writer is not None:
+            lines.append(f"{row},{line}")
+            if len(lines) >= 4096:
+                out.writelines(lines)
+                lines.clear()
+    if writer is not None:
+        out.writelines(lines)
+    summary.rows, summary.invalid = rows, invalid
+    return summary
+
+
+class _Window(io.RawIOBase):
+    """Bytes [start, end) of a file, as a stream."""
+
+    def __init__(self, path: Path, start: int, end: int | None):
+        self._file = open(path, "rb")  # closed by close()
+        if start:  # a pipe (--register /dev/stdin) cannot seek, and is only ever read from its start
+            self._file.seek(start)
+        self._left = None if end is None else end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        size = len(buffer) if self._left is None else min(len(buffer), self._left)
+        if size <= 0:
+            return 0
+        data = self._file.read(size)
+        buffer[: len(data)] = data
+        if self._left is not None:
+            self._left -= len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def open_part(path: Path, start: int, end: int | None) -> TextIO:
+    encoding = "utf-8-sig" if start == 0 else "utf-8"
+    return io.TextIOWrapper(io.BufferedReader(_Window(path, start, end), 1 << 16), encoding=encoding, errors="surrogateescape", newline="")
+
+
+def split_point(path: Path, size: int) -> tuple[int, int] | None:
+    """The end of the first record that ends at or after the middle of the file, and the lines before it.
+
+    The CSV reader itself reads the first half, so a quote inside an unquoted cell
+    (`12" water main`) or a line break inside a quoted one can never move the boundary.
+    """
+    if size < 2:
+        return None
+    consumed = 0
+    lines = 0
+
+    def physical_lines(stream) -> Iterator[str]:
+        nonlocal consumed, lines
+        first = True
+        for raw in stream:
+            consumed += len(raw)
+            lines += 1
+            text = raw.decode("utf-8", "surrogateescape")
+            if first:
+                text = text.removeprefix("\ufeff")
+                first = False
+            yield text
+
+    with open(path, "rb") as stream:
+        reader = csv.reader(physical_lines(stream), strict=True)
+        try:
+            for _ in reader:
+                if consumed >= size // 2:
+                    break
+        except csv.Error:
+            return None
+    if consumed >= size or lines < 2:
+        return None
+    return consumed, lines
