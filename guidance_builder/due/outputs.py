@@ -1,0 +1,139 @@
+"""What `due` gives back: a plain table, JSON, an `assess --register` template, and safe file writing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from guidance_builder.diagnostics import ContentError, Diagnostic, Location
+from guidance_builder.due.listing import Due, Window
+from guidance_builder.due.policy import SourcePolicy
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is a formula to a spreadsheet: such text is written after a quote mark."""
+
+
+def pounds(value: int | None) -> str:
+    return "" if value is None else f"£{value:,}"
+
+
+def _yes_no(value: bool | None) -> str:
+    return "unknown" if value is None else ("yes" if value else "no")
+
+
+def table(listed: list[Due], window: Window) -> str:
+    heading = (
+        f"Contracts ending between {window.start.isoformat()} and {window.end.isoformat()} "
+        f"(on {window.on.isoformat()}, {window.since_months} months back, {window.within_months} ahead): {len(listed):,}"
+    )
+    if not listed:
+        return heading
+    header = ("ends", "event", "assess by", "reference", "title", "authority", "provider", "value", "below threshold", "source")
+    rows = [
+        (
+            d.found.event_date.isoformat(),
+            d.found.event,
+            d.assess_by.isoformat(),
+            d.found.reference,
+            d.found.title,
+            d.found.authority,
+            d.found.provider,
+            pounds(d.found.value_gbp),
+            _yes_no(d.below_threshold),
+            d.found.source,
+        )
+        for d in listed
+    ]
+    widths = [min(40, max(len(row[i]) for row in (header, *rows))) for i in range(len(header))]
+
+    def line(cells) -> str:
+        return "  ".join(_cut(cell, width).ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+
+    return "\n".join([heading, "", line(header), line("-" * w for w in widths), *map(line, rows)])
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def as_json(listed: list[Due], window: Window, problems: list[Diagnostic]) -> dict:
+    return {
+        "on": window.on.isoformat(),
+        "within_months": window.within_months,
+        "since_months": window.since_months,
+        "contracts": [d.as_json() for d in listed],
+        "problems": [
+            {"file": p.location.path, "row": p.location.line, "message": p.message, "hint": p.hint, "text": str(p)} for p in problems
+        ],
+    }
+
+
+def template_columns(policy: SourcePolicy, columns: list[str]) -> dict[str, str]:
+    """Which register column each fact fills: the first column named for it that the register has."""
+    chosen = {}
+    for fact, names in policy.template.items():
+        column = next((name for name in names if name in columns), None)
+        if column is None:
+            raise ContentError(
+                [
+                    Diagnostic(
+                        Location("content/due/sources.yaml"),
+                        f"template: none of the columns named for '{fact}' ({', '.join(names)}) is a column of assess --register",
+                        "the register's columns are: " + ", ".join(columns),
+                    )
+                ]
+            )
+        chosen[fact] = column
+    return chosen
+
+
+def template(listed: list[Due], columns: list[str], fills: dict[str, str]) -> str:
+    """One register row per listed contract: the facts the data gives, and empty cells for a person to answer."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for due in listed:
+        facts = due.as_json()
+        row = dict.fromkeys(columns, "")
+        for fact, column in fills.items():
+            value = facts[fact]
+            row[column] = "" if value is None else _inert(str(value))
+        writer.writerow(row[column] for column in columns)
+    return out.getvalue()
+
+
+def _inert(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def check_target(path: Path, option: str, inputs: list[Path]) -> None:
+    """Refuse an output path that is not, or would not be, a regular file of its own."""
+    problem = ""
+    if path.exists() and not path.is_file():
+        problem = f"{option} names something that is not a regular file"
+    elif not path.parent.is_dir():
+        problem = f"the folder for {option} does not exist"
+    elif path.exists() and any(path.resolve() == source.resolve() for source in inputs if source.exists()):
+        problem = f"{option} is one of the sources"
+    if problem:
+        raise ContentError([Diagnostic(Location(str(path)), problem, "give the path of a new file, such as due.csv")])
+
+
+def write_atomically(path: Path, write: Callable[[io.TextIOBase], None]) -> None:
+    """Write beside `path`, then move into place: a reader sees the old file or the whole new one."""
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise ContentError([Diagnostic(Location(str(path)), f"cannot write here: {error.strerror}")]) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            write(stream)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
