@@ -112,7 +112,7 @@ def main(args, project: Project) -> int:
     if args.report:
         from guidance_builder.due.report import render_report
 
-        page = render_report(project, book.meta, listed, window, len(problems), args.sources)
+        page = render_report(project, book, listed, window, len(problems), args.sources)
         write_atomically(Path(args.report), lambda stream: stream.write(page))
     if args.json:
         print(json.dumps(as_json(listed, window, problems.items), indent=2, ensure_ascii=False))

@@ -85,6 +85,9 @@ def _from_object(item: object, display: str, row: int, problems: Problems) -> It
                 for release in item[kind]:
                     yield from _from_package_item(kind, release, display, row, problems, "")
                 return
+        if not ({"ocid", "date", "tag", "id"} & item.keys()):
+            problems.add(display, row, "", "this JSON is not OCDS", "give an OCDS release package, record package or release")
+            return
     release = _accept(item, display, row, problems, "")
     if release is not None:
         yield release
@@ -129,9 +132,6 @@ def read_json(stream: BinaryIO, display: str, problems: Problems, first: bytes) 
                     yield release, row
             return
         (item,) = ijson.items(stream, "", use_float=True)
-        if isinstance(item, dict) and not ({"ocid", "date", "tag"} & item.keys()):
-            problems.add(display, 1, "", "this JSON is not OCDS", "give an OCDS release package, record package or release")
-            return
         for release in _from_object(item, display, 1, problems):
             yield release, 1
     except (ijson.JSONError, ijson.IncompleteJSONError, ValueError):

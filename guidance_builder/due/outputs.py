@@ -132,7 +132,9 @@ def write_atomically(path: Path, write: Callable[[io.TextIOBase], None]) -> None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             write(stream)
-        os.chmod(temporary, 0o644)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)  # as an ordinary new file would be; mkstemp makes it private
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

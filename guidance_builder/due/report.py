@@ -29,6 +29,7 @@ REPORT_CSS = f"""
 .gb-chart {{ display: block; width: 100%; max-width: {WIDTH}px; height: auto; }}
 .gb-table-scroll {{ overflow-x: auto; }}
 .gb-table-scroll:focus {{ outline: 3px solid #ffdd00; }}
+.gb-secondary {{ color: #484949; overflow-wrap: break-word; }}
 """
 
 
@@ -97,7 +98,7 @@ def _hash(source: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def render_report(project: Project, meta, listed: list[Due], window: Window, problem_count: int, sources: list[str]) -> str:
+def render_report(project: Project, book, listed: list[Due], window: Window, problem_count: int, sources: list[str]) -> str:
     frontend = project.frontend / "govuk-frontend.css"
     if not frontend.is_file():
         where = Location(project.display(frontend))
@@ -111,7 +112,9 @@ def render_report(project: Project, meta, listed: list[Due], window: Window, pro
     drawn, top = bars(listed)
     env = create_environment(project)
     return env.get_template(TEMPLATE).render(
-        meta=meta,
+        meta=book.meta,
+        event_names={t.id: t.name for t in book.triggers},
+        type_names={t.id: t.name for t in book.authority_types},
         style=Markup(style),
         policy=f"default-src 'none'; style-src {_hash(style)}; img-src 'none'; base-uri 'none'; form-action 'none'",
         listed=listed,

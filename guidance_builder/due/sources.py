@@ -24,7 +24,7 @@ from guidance_builder.due.policy import SourcePolicy
 from guidance_builder.due.register import HeaderMap, looks_like_register, read_register
 
 PEEK = 1 << 16
-NEITHER_HINT = "give a CSV register whose first row names its columns, or an OCDS release or record package (JSON or JSON Lines)"
+NEITHER_HINT = "give a CSV register whose first row names its columns, or an OCDS release or record package in JSON or JSON Lines"
 
 
 @dataclass(frozen=True)
