@@ -105,7 +105,7 @@ def main(args, project: Project) -> int:
 
     gc.freeze()  # the edition lives to the end: keep the collector from walking it while sources stream
     problems = Problems(on_problem)
-    listed = select(read_sources(sources, policy, HeaderMap(names), args.authority_type, problems), window, threshold_of)
+    listed = select(read_sources(sources, policy, HeaderMap(names), args.authority_type, problems, window), window, threshold_of)
 
     if args.out:
         write_atomically(Path(args.out), lambda stream: stream.write(template(listed, columns, fills)))

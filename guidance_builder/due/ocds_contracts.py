@@ -9,7 +9,7 @@ its `period.endDate` after every change is merged (or its award's `contractPerio
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from guidance_builder.due.listing import Found, Problems
@@ -38,6 +38,9 @@ class _Locator:
 
     def __init__(self, process: Process):
         self.process = process
+
+    def at(self, contract_id: object, *keys: str) -> Where:
+        return lambda: self.find(contract_id, *keys)
 
     def find(self, contract_id: object, *keys: str) -> tuple[Placed, str]:
         for placed in reversed(self.process.releases):
@@ -74,20 +77,26 @@ def _buyer(compiled: dict) -> tuple[str, dict]:
     return _text(reference.get("name")) or _text(party.get("name")), party
 
 
-def _date(raw: object, placed: Placed, path: str, problems: Problems) -> datetime.date | None:
+Where = Callable[[], tuple[Placed, str]]
+"""The release and path a problem is reported at; looked for only when there is a problem."""
+
+
+def _date(raw: object, where: Where, problems: Problems) -> datetime.date | None:
     text = _text(raw)
     if not text:
         return None
     try:
         return parse_date(text)
     except ImpossibleDate:
+        placed, path = where()
         problems.add(placed.file, placed.row, path, f"'{text}' is not a real date", "check the day and month; no such day exists")
     except NotADate:
+        placed, path = where()
         problems.add(placed.file, placed.row, path, f"'{text}' is not a date", "OCDS dates are ISO 8601, for example 2027-03-31T00:00:00Z")
     return None
 
 
-def _value(value: dict, placed: Placed, path: str, problems: Problems) -> int | None:
+def _value(value: dict, where: Where, problems: Problems) -> int | None:
     """Whole pounds including VAT where the notice gives it (UK extension `amountGross`), else `amount`."""
     key = "amountGross" if "amountGross" in value else "amount"
     amount = value.get(key)
@@ -95,6 +104,7 @@ def _value(value: dict, placed: Placed, path: str, problems: Problems) -> int | 
         return None
     currency = value.get("currency")
     if currency != "GBP":
+        placed, path = where()
         shown = f"'{currency}'" if isinstance(currency, str) else "not given"
         problems.add(
             placed.file,
@@ -142,25 +152,26 @@ def contracts_of(process: Process, policy: SourcePolicy, problems: Problems) -> 
         award = _dict(awards.get(contract.get("awardID"))) or (next(iter(awards.values())) if len(awards) == 1 else {})
         if status == TERMINATED:
             event = policy.terminated_event
-            placed, path = locator.find(contract_id, "implementation", "endDate")
-            ends = _date(_dict(contract.get("implementation")).get("endDate"), placed, path, problems)
+            ends = _date(
+                _dict(contract.get("implementation")).get("endDate"), locator.at(contract_id, "implementation", "endDate"), problems
+            )
             if ends is None:
                 notice = _terminated_on(locator, contract_id)
-                ends = None if notice is None else _date(notice.release.get("date"), notice, "date", problems)
+                ends = None if notice is None else _date(notice.release.get("date"), lambda notice=notice: (notice, "date"), problems)
         else:
             event = policy.ended_event
-            placed, path = locator.find(contract_id, "period", "endDate")
-            ends = _date(_dict(contract.get("period")).get("endDate"), placed, path, problems)
+            ends = _date(_dict(contract.get("period")).get("endDate"), locator.at(contract_id, "period", "endDate"), problems)
             if ends is None and award:
-                ends = _date(_dict(award.get("contractPeriod")).get("endDate"), placed, "awards.contractPeriod.endDate", problems)
+                latest = (process.releases[-1], "awards.contractPeriod.endDate")
+                ends = _date(_dict(award.get("contractPeriod")).get("endDate"), lambda latest=latest: latest, problems)
         if ends is None:
             continue
         value = None
         if _dict(contract.get("value")):
-            placed, path = locator.find(contract_id, "value")
-            value = _value(_dict(contract.get("value")), placed, path, problems)
+            value = _value(_dict(contract.get("value")), locator.at(contract_id, "value"), problems)
         elif _dict(award.get("value")):
-            value = _value(_dict(award.get("value")), process.releases[-1], "awards.value", problems)
+            latest = (process.releases[-1], "awards.value")
+            value = _value(_dict(award.get("value")), lambda latest=latest: latest, problems)
         suppliers = [_text(s.get("name")) for s in _list(award.get("suppliers"))]
         reference = str(contract_id) if contract_id is not None else ""
         yield Found(
@@ -174,3 +185,34 @@ def contracts_of(process: Process, policy: SourcePolicy, problems: Problems) -> 
             event_date=ends,
             source=process.ocid,
         )
+
+
+def may_end_between(releases: list[Placed], start: str, end: str) -> bool:
+    """Whether any contract of the process could end between two ISO dates, judged before merging.
+
+    A merged contract's end is one of the dates its releases give (a period's or an
+    implementation's end, an award's contract period, or the date of a notice that terminates
+    it), so a process
+    none of whose dates falls in the window cannot be listed and need not be merged. A date
+    that is not plainly ISO counts as a maybe, so the full reading reports it.
+    """
+
+    def near(value: object) -> bool:
+        if not isinstance(value, str):
+            return False
+        day = value[:10]
+        if len(day) != 10 or day[4] != "-" or day[7] != "-":
+            return True
+        return start <= day <= end
+
+    for placed in releases:
+        release = placed.release
+        for contract in _list(release.get("contracts")):
+            if near(_dict(contract.get("period")).get("endDate")) or near(_dict(contract.get("implementation")).get("endDate")):
+                return True
+            if contract.get("status") == TERMINATED and near(release.get("date")):
+                return True
+        for award in _list(release.get("awards")):
+            if near(_dict(award.get("contractPeriod")).get("endDate")):
+                return True
+    return False

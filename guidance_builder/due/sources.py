@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from guidance_builder.due.listing import Found, Problems
+from guidance_builder.due.listing import Found, Problems, Window
 from guidance_builder.due.merge import MergeFailed, Spill, merge
-from guidance_builder.due.ocds_contracts import contracts_of
+from guidance_builder.due.ocds_contracts import contracts_of, may_end_between
 from guidance_builder.due.ocds_read import read_json, read_json_lines
 from guidance_builder.due.policy import SourcePolicy
 from guidance_builder.due.register import HeaderMap, looks_like_register, read_register
@@ -64,9 +64,18 @@ def kind_of(source: Source, headers: HeaderMap) -> tuple[str, str]:
 
 
 def read_sources(
-    sources: list[Source], policy: SourcePolicy, headers: HeaderMap, authority_type: str | None, problems: Problems
+    sources: list[Source],
+    policy: SourcePolicy,
+    headers: HeaderMap,
+    authority_type: str | None,
+    problems: Problems,
+    window: Window | None = None,
 ) -> Iterator[Found]:
-    """Every contract with an end, registers first, then each merged OCDS process in ocid order."""
+    """Every contract with an end, registers first, then each merged OCDS process in ocid order.
+
+    With a window, a process that cannot end in it is not merged (nor its data checked).
+    """
+    start, end = (window.start.isoformat(), window.end.isoformat()) if window else ("", "9999-12-31")
     spill = Spill()
     try:
         for source in sources:
@@ -86,6 +95,8 @@ def read_sources(
             except OSError as error:
                 problems.add(source.display, 0, "", f"cannot read the file: {error.strerror}", "check the path")
         for ocid, placed in spill.processes():
+            if not may_end_between(placed, start, end):
+                continue
             try:
                 process = merge(ocid, placed)
             except MergeFailed as error:
