@@ -177,6 +177,25 @@ def test_three_real_world_register_headers(project: Path) -> None:
     assert ws1["authority_type"] is None and ws1["below_threshold"] is None  # a register does not say
 
 
+def test_a_register_saved_by_excel_in_windows_1252(project: Path, tmp_path: Path) -> None:
+    (tmp_path / "excel.csv").write_bytes(
+        'Reference,Title,Contract Value,End Date\r\nX-1,Day centre,"£75,000.00",28/02/2027\r\n'.encode("cp1252")
+    )
+    code, data = due_json(project, "excel.csv", cwd=tmp_path)
+    assert code == 0, data["problems"]
+    assert [(c["reference"], c["value_gbp"], c["event_date"]) for c in data["contracts"]] == [("X-1", 75000, "2027-02-28")]
+
+
+def test_the_table_lists_contracts_in_end_date_order(project: Path) -> None:
+    result = due(project, "register-lga.csv", "notices.json")
+    assert result.code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Contracts ending between 2025-01-15 and 2027-07-15 (on 2026-01-15, 12 months back, 18 ahead): 4"
+    order = [line.split()[0] for line in lines[4:]]
+    assert order == ["2025-12-31", "2027-03-31", "2027-03-31", "2027-07-15"]
+    assert "£1,200,000" in result.stdout and "termination" in result.stdout
+
+
 def test_a_councils_own_column_names_from_columns_yaml(project: Path, tmp_path: Path) -> None:
     (tmp_path / "ours.csv").write_text("Our Ref,What,Who,How much,Finishes\nQ-1,Meals on wheels,Meals Ltd,£30000,01/02/2027\n")
     (tmp_path / "map.yaml").write_text("reference: Our Ref\ntitle: What\nsupplier: [Who]\nvalue: How much\nend_date: Finishes\n")
@@ -309,6 +328,10 @@ def test_exit_codes_and_argument_errors(project: Path, tmp_path: Path) -> None:
     assert result.code == 2 and "--out names something that is not a regular file" in result.stderr
     result = due(project, "notices.json", "--report", str(tmp_path / "folder.csv"))
     assert result.code == 2 and "--report names something that is not a regular file" in result.stderr
+    shutil.copy(FIXTURES / "register-lga.csv", tmp_path / "register-lga.csv")
+    result = due(project, "register-lga.csv", "--out", "register-lga.csv", cwd=tmp_path)
+    assert result.code == 2 and "register-lga.csv: --out is one of the sources" in result.stderr
+    assert (tmp_path / "register-lga.csv").read_bytes() == (FIXTURES / "register-lga.csv").read_bytes()
 
 
 # Values --------------------------------------------------------------------------------------------
