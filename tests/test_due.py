@@ -489,3 +489,17 @@ def test_report_has_the_table_and_a_chart_with_a_text_alternative(report: Path) 
         assert contracts.locator("tbody tr").count() == listed
         assert "Caring Hands Ltd" in contracts.inner_text() and "£1,200,000" in contracts.inner_text()
         assert outside == []
+
+
+def test_json_is_written_one_contract_at_a_time_as_json_dumps_would_write_it(project: Path) -> None:
+    from guidance_builder.due.listing import Due, Found, Problems, Window
+    from guidance_builder.due.outputs import as_json, write_json
+
+    window = Window(parse_date(ON), 12, 18, 18)
+    found = Found("R-1", 'Café "quotes"\nnew line', "A", None, "P", None, "expiry", parse_date("2026-02-01"), "r.csv:2")
+    problems = Problems()
+    problems.add("r.csv", 3, "End date", "'x' is not a date", "write it as DD/MM/YYYY")
+    for listed, found_problems in (([], []), ([Due(found, parse_date("2024-08-01"), None)] * 2, problems.items)):
+        stream = io.StringIO()
+        write_json(stream, listed, window, found_problems)
+        assert stream.getvalue() == json.dumps(as_json(listed, window, found_problems), indent=2, ensure_ascii=False) + "\n"

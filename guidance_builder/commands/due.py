@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import datetime
 import gc
-import json
 import sys
 from pathlib import Path
 
 from guidance_builder.diagnostics import ContentError, Diagnostic, Location, did_you_mean
 from guidance_builder.due.listing import Problems, Window, select
-from guidance_builder.due.outputs import as_json, check_target, table, template, template_columns, write_atomically
+from guidance_builder.due.outputs import check_target, template_columns, write_atomically, write_json, write_table, write_template
 from guidance_builder.due.policy import SOURCES_FILE, load_columns, load_policy
 from guidance_builder.due.register import HeaderMap
 from guidance_builder.due.sources import Source, read_sources
@@ -108,16 +107,16 @@ def main(args, project: Project) -> int:
     listed = select(read_sources(sources, policy, HeaderMap(names), args.authority_type, problems, window), window, threshold_of)
 
     if args.out:
-        write_atomically(Path(args.out), lambda stream: stream.write(template(listed, columns, fills)))
+        write_atomically(Path(args.out), lambda stream: write_template(stream, listed, columns, fills))
     if args.report:
         from guidance_builder.due.report import render_report
 
         page = render_report(project, book, listed, window, len(problems), args.sources)
         write_atomically(Path(args.report), lambda stream: stream.write(page))
     if args.json:
-        print(json.dumps(as_json(listed, window, problems.items), indent=2, ensure_ascii=False))
+        write_json(sys.stdout, listed, window, problems.items)
     else:
-        print(table(listed, window))
+        write_table(sys.stdout, listed, window)
         if printed > MAX_PRINTED_PROBLEMS:
             print(f"... and {printed - MAX_PRINTED_PROBLEMS:,} more problems (--json lists them all)", file=sys.stderr)
         if problems.items:

@@ -10,7 +10,7 @@ from guidance_builder.diagnostics import Diagnostic, Location
 from guidance_builder.due.values import add_months
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Found:
     """One contract and its end, from a register row or a merged OCDS contract."""
 
@@ -26,7 +26,7 @@ class Found:
     """`file:row` for a register row, the `ocid` for OCDS."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Due:
     """A listed contract: what was found, when its assessment should start, and the threshold test."""
 

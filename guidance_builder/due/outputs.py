@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -25,35 +26,44 @@ def _yes_no(value: bool | None) -> str:
     return "unknown" if value is None else ("yes" if value else "no")
 
 
-def table(listed: list[Due], window: Window) -> str:
-    heading = (
+TABLE_HEADER = ("ends", "event", "assess by", "reference", "title", "authority", "provider", "value", "below threshold", "source")
+
+
+def _cells(d: Due) -> tuple[str, ...]:
+    f = d.found
+    return (
+        f.event_date.isoformat(),
+        f.event,
+        d.assess_by.isoformat(),
+        f.reference,
+        f.title,
+        f.authority,
+        f.provider,
+        pounds(f.value_gbp),
+        _yes_no(d.below_threshold),
+        f.source,
+    )
+
+
+def write_table(stream: io.TextIOBase, listed: list[Due], window: Window) -> None:
+    """A plain table, one line per contract, written as it goes (the widths are found first)."""
+    stream.write(
         f"Contracts ending between {window.start.isoformat()} and {window.end.isoformat()} "
-        f"(on {window.on.isoformat()}, {window.since_months} months back, {window.within_months} ahead): {len(listed):,}"
+        f"(on {window.on.isoformat()}, {window.since_months} months back, {window.within_months} ahead): {len(listed):,}\n"
     )
     if not listed:
-        return heading
-    header = ("ends", "event", "assess by", "reference", "title", "authority", "provider", "value", "below threshold", "source")
-    rows = [
-        (
-            d.found.event_date.isoformat(),
-            d.found.event,
-            d.assess_by.isoformat(),
-            d.found.reference,
-            d.found.title,
-            d.found.authority,
-            d.found.provider,
-            pounds(d.found.value_gbp),
-            _yes_no(d.below_threshold),
-            d.found.source,
-        )
-        for d in listed
-    ]
-    widths = [min(40, max(len(row[i]) for row in (header, *rows))) for i in range(len(header))]
+        return
+    widths = [len(name) for name in TABLE_HEADER]
+    for d in listed:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, _cells(d), strict=True)]
+    widths = [min(40, w) for w in widths]
 
     def line(cells) -> str:
-        return "  ".join(_cut(cell, width).ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+        return "  ".join(_cut(cell, width).ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip() + "\n"
 
-    return "\n".join([heading, "", line(header), line("-" * w for w in widths), *map(line, rows)])
+    stream.write("\n" + line(TABLE_HEADER) + line("-" * w for w in widths))
+    for d in listed:
+        stream.write(line(_cells(d)))
 
 
 def _cut(text: str, width: int) -> str:
@@ -66,10 +76,26 @@ def as_json(listed: list[Due], window: Window, problems: list[Diagnostic]) -> di
         "within_months": window.within_months,
         "since_months": window.since_months,
         "contracts": [d.as_json() for d in listed],
-        "problems": [
-            {"file": p.location.path, "row": p.location.line, "message": p.message, "hint": p.hint, "text": str(p)} for p in problems
-        ],
+        "problems": [_problem(p) for p in problems],
     }
+
+
+def _problem(p: Diagnostic) -> dict:
+    return {"file": p.location.path, "row": p.location.line, "message": p.message, "hint": p.hint, "text": str(p)}
+
+
+def write_json(stream: io.TextIOBase, listed: list[Due], window: Window, problems: list[Diagnostic]) -> None:
+    """`as_json` as `json.dumps(..., indent=2)` writes it, one contract at a time: a long list is never one string."""
+    head = as_json([], window, [])
+    for key in ("on", "within_months", "since_months"):
+        stream.write(("{\n" if key == "on" else ",\n") + f"  {json.dumps(key)}: {json.dumps(head[key])}")
+    for key, items, encode in (("contracts", listed, Due.as_json), ("problems", problems, _problem)):
+        stream.write(f",\n  {json.dumps(key)}: [")
+        for number, item in enumerate(items):
+            text = json.dumps(encode(item), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+            stream.write(("\n    " if number == 0 else ",\n    ") + text)
+        stream.write("\n  ]" if items else "]")
+    stream.write("\n}\n")
 
 
 def template_columns(policy: SourcePolicy, columns: list[str]) -> dict[str, str]:
@@ -91,9 +117,8 @@ def template_columns(policy: SourcePolicy, columns: list[str]) -> dict[str, str]
     return chosen
 
 
-def template(listed: list[Due], columns: list[str], fills: dict[str, str]) -> str:
+def write_template(out: io.TextIOBase, listed: list[Due], columns: list[str], fills: dict[str, str]) -> None:
     """One register row per listed contract: the facts the data gives, and empty cells for a person to answer."""
-    out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for due in listed:
@@ -103,7 +128,6 @@ def template(listed: list[Due], columns: list[str], fills: dict[str, str]) -> st
             value = facts[fact]
             row[column] = "" if value is None else _inert(str(value))
         writer.writerow(row[column] for column in columns)
-    return out.getvalue()
 
 
 def _inert(text: str) -> str:
