@@ -80,6 +80,10 @@ def main(args, project: Project) -> int:
     for option, target in (("--out", args.out), ("--report", args.report)):
         if target:
             check_target(Path(target), option, [s.path for s in sources])
+    if args.report:
+        from guidance_builder.due.report import check_frontend
+
+        check_frontend(project)
     fills = columns = None
     if args.out:
         from guidance_builder.engine.register import register_columns

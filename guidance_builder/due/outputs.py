@@ -12,7 +12,7 @@ from pathlib import Path
 
 from guidance_builder.diagnostics import ContentError, Diagnostic, Location
 from guidance_builder.due.listing import Due, Window
-from guidance_builder.due.policy import SourcePolicy
+from guidance_builder.due.policy import SOURCES_FILE, SourcePolicy
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these is a formula to a spreadsheet: such text is written after a quote mark."""
@@ -107,7 +107,7 @@ def template_columns(policy: SourcePolicy, columns: list[str]) -> dict[str, str]
             raise ContentError(
                 [
                     Diagnostic(
-                        Location("content/due/sources.yaml"),
+                        Location(f"content/{SOURCES_FILE.as_posix()}"),
                         f"template: none of the columns named for '{fact}' ({', '.join(names)}) is a column of assess --register",
                         "the register's columns are: " + ", ".join(columns),
                     )

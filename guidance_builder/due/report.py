@@ -13,6 +13,7 @@ import datetime
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -98,13 +99,19 @@ def _hash(source: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def render_report(project: Project, book, listed: list[Due], window: Window, problem_count: int, sources: list[str]) -> str:
+def check_frontend(project: Project) -> Path:
+    """GOV.UK Frontend's compiled styles; checked before any source is read, so a missing set-up stops nothing half done."""
     frontend = project.frontend / "govuk-frontend.css"
     if not frontend.is_file():
         where = Location(project.display(frontend))
         raise ContentError(
             [Diagnostic(where, "GOV.UK Frontend has not been set up", "run scripts/setup, which installs it and compiles its styles")]
         )
+    return frontend
+
+
+def render_report(project: Project, book, listed: list[Due], window: Window, problem_count: int, sources: list[str]) -> str:
+    frontend = check_frontend(project)
     sheets = [frontend.read_text(encoding="utf-8"), (project.assets / "guidance.css").read_text(encoding="utf-8"), REPORT_CSS]
     style = "\n".join(sheets)
     if "</style" in style.lower():
