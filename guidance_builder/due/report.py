@@ -27,7 +27,7 @@ TEMPLATE = "due/report.html"
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 960, 320, 48, 64, 24
 REPORT_CSS = f"""
-.gb-chart {{ display: block; width: 100%; max-width: {WIDTH}px; height: auto; }}
+.gb-chart {{ display: block; width: 100%; min-width: {WIDTH * 2 // 3}px; max-width: {WIDTH}px; height: auto; }}
 .gb-table-scroll {{ overflow-x: auto; }}
 .gb-table-scroll:focus {{ outline: 3px solid #ffdd00; }}
 .gb-secondary {{ color: #484949; overflow-wrap: break-word; }}
