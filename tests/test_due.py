@@ -503,3 +503,23 @@ def test_json_is_written_one_contract_at_a_time_as_json_dumps_would_write_it(pro
         stream = io.StringIO()
         write_json(stream, listed, window, found_problems)
         assert stream.getvalue() == json.dumps(as_json(listed, window, found_problems), indent=2, ensure_ascii=False) + "\n"
+
+
+def test_merging_uses_the_stored_schema_and_never_the_network(monkeypatch) -> None:
+    import socket
+
+    from guidance_builder.due import merge as merging
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a network request was made")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    merging.merger.cache_clear()
+    releases = {r["id"]: r for r in json.loads((FIXTURES / "notices.json").read_text())["releases"]}
+    placed = [merging.Placed(releases[key], "notices.json", n) for n, key in enumerate(("001001-2025", "004004-2026"), start=1)]
+    process = merging.merge("ocds-h6vhtk-0000a1", placed)
+    (contract,) = process.compiled["contracts"]
+    assert contract["period"]["endDate"] == "2027-03-31T23:59:59Z"  # the UK10's date, merged into the UK7's contract
+    assert contract["value"]["amountGross"] == 250000  # kept from the UK7, which the UK10 does not repeat
+    assert merging.SCHEMA.is_file() and json.loads(merging.SCHEMA.read_text())["id"].endswith("/1__1__5/release-schema.json")
