@@ -9,7 +9,9 @@ the releases of one process are far apart in the file. Then it runs
 `guidance-builder due --on 2026-01-15 releases.jsonl --json` in a fresh process and
 prints the wall-clock time, CPU time and peak memory (every process, together), with
 the time to start Python and load the edition included, as a user would see it.
-`--also` runs smaller inputs too, to show that memory does not grow with the input.
+Each input is listed twice: with the default window (12 months back, 18 ahead), and
+with a one-month window, whose short list shows the memory the input itself takes.
+`--also` runs smaller inputs too, to show that this does not grow with the input.
 It prints figures; it never passes or fails.
 """
 
