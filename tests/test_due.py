@@ -20,8 +20,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from guidance_builder.commands.due import lead_months
 from guidance_builder.due.outputs import write_atomically
+from guidance_builder.due.run import lead_months
 from guidance_builder.due.values import ForeignCurrency, ImpossibleDate, NotADate, NotMoney, add_months, parse_date, parse_pounds
 from tests.conftest import ROOT, copy_project, run_cli
 
