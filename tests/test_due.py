@@ -523,3 +523,32 @@ def test_merging_uses_the_stored_schema_and_never_the_network(monkeypatch) -> No
     assert contract["period"]["endDate"] == "2027-03-31T23:59:59Z"  # the UK10's date, merged into the UK7's contract
     assert contract["value"]["amountGross"] == 250000  # kept from the UK7, which the UK10 does not repeat
     assert merging.SCHEMA.is_file() and json.loads(merging.SCHEMA.read_text())["id"].endswith("/1__1__5/release-schema.json")
+
+
+def test_the_list_kept_on_disk_is_in_the_same_order_as_one_sorted_in_memory() -> None:
+    from guidance_builder.due.listing import Found, Sorted, Window, select
+
+    shuffler = random.Random(7)
+    window = Window(parse_date(ON), 12, 18, 18)
+    found = [
+        Found(
+            f"R-{n % 7}",
+            f"Title {n}",
+            "A",
+            shuffler.choice([None, "local_authority"]),
+            "P",
+            shuffler.choice([None, n * 1000]),
+            "expiry",
+            add_months(parse_date("2024-06-01"), shuffler.randrange(0, 48)),
+            f"r{n % 3}.csv:{n}",
+        )
+        for n in range(300)
+    ]
+    shuffler.shuffle(found)
+    in_memory = select(found, window, lambda kind, day: 100_000)
+    with Sorted() as on_disk:
+        select(found, window, lambda kind, day: 100_000, on_disk)
+        assert len(on_disk) == len(in_memory) > 0
+        assert list(on_disk) == in_memory
+        assert list(on_disk) == in_memory  # read again, the same
+    assert [d.found.event_date for d in in_memory] == sorted(d.found.event_date for d in in_memory)

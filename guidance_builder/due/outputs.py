@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from guidance_builder.diagnostics import ContentError, Diagnostic, Location
-from guidance_builder.due.listing import Due, Window
+from guidance_builder.due.listing import Due, Listing, Window
 from guidance_builder.due.policy import SOURCES_FILE, SourcePolicy
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -45,7 +45,7 @@ def _cells(d: Due) -> tuple[str, ...]:
     )
 
 
-def write_table(stream: io.TextIOBase, listed: list[Due], window: Window) -> None:
+def write_table(stream: io.TextIOBase, listed: Listing, window: Window) -> None:
     """A plain table, one line per contract, written as it goes (the widths are found first)."""
     stream.write(
         f"Contracts ending between {window.start.isoformat()} and {window.end.isoformat()} "
@@ -70,7 +70,7 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def as_json(listed: list[Due], window: Window, problems: list[Diagnostic]) -> dict:
+def as_json(listed: Listing, window: Window, problems: list[Diagnostic]) -> dict:
     return {
         "on": window.on.isoformat(),
         "within_months": window.within_months,
@@ -84,7 +84,7 @@ def _problem(p: Diagnostic) -> dict:
     return {"file": p.location.path, "row": p.location.line, "message": p.message, "hint": p.hint, "text": str(p)}
 
 
-def write_json(stream: io.TextIOBase, listed: list[Due], window: Window, problems: list[Diagnostic]) -> None:
+def write_json(stream: io.TextIOBase, listed: Listing, window: Window, problems: list[Diagnostic]) -> None:
     """`as_json` as `json.dumps(..., indent=2)` writes it, one contract at a time: a long list is never one string."""
     head = as_json([], window, [])
     for key in ("on", "within_months", "since_months"):
@@ -117,7 +117,7 @@ def template_columns(policy: SourcePolicy, columns: list[str]) -> dict[str, str]
     return chosen
 
 
-def write_template(out: io.TextIOBase, listed: list[Due], columns: list[str], fills: dict[str, str]) -> None:
+def write_template(out: io.TextIOBase, listed: Listing, columns: list[str], fills: dict[str, str]) -> None:
     """One register row per listed contract: the facts the data gives, and empty cells for a person to answer."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)

@@ -18,7 +18,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from guidance_builder.diagnostics import ContentError, Diagnostic, Location
-from guidance_builder.due.listing import Due, Window
+from guidance_builder.due.listing import Listing, Window
 from guidance_builder.due.outputs import pounds
 from guidance_builder.project import Project
 from guidance_builder.render.environment import create_environment
@@ -56,7 +56,7 @@ def months_between(first: datetime.date, last: datetime.date) -> list[tuple[int,
     return months
 
 
-def bars(listed: list[Due]) -> tuple[list[Bar], int]:
+def bars(listed: Listing) -> tuple[list[Bar], int]:
     """One bar per month from the first assessment to the last (empty months too), and the scale's top."""
     if not listed:
         return [], 0
@@ -110,7 +110,7 @@ def check_frontend(project: Project) -> Path:
     return frontend
 
 
-def render_report(project: Project, book, listed: list[Due], window: Window, problem_count: int, sources: list[str]) -> str:
+def render_report(project: Project, book, listed: Listing, window: Window, problem_count: int, sources: list[str]) -> str:
     frontend = check_frontend(project)
     sheets = [frontend.read_text(encoding="utf-8"), (project.assets / "guidance.css").read_text(encoding="utf-8"), REPORT_CSS]
     style = "\n".join(sheets)

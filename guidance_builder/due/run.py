@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guidance_builder.diagnostics import ContentError, Diagnostic, Location, did_you_mean
-from guidance_builder.due.listing import Problems, Window, select
+from guidance_builder.due.listing import Listing, Problems, Sorted, Window, select
 from guidance_builder.due.outputs import check_target, template_columns, write_atomically, write_json, write_table, write_template
 from guidance_builder.due.policy import SOURCES_FILE, load_columns, load_policy
 from guidance_builder.due.register import HeaderMap
@@ -97,9 +97,25 @@ def run(args: Request, project: Project) -> int:
 
     gc.freeze()  # the edition lives to the end: keep the collector from walking it while sources stream
     problems = Problems(on_problem)
-    listed = select(read_sources(sources, policy, HeaderMap(names), args.authority_type, problems, window), window, threshold_of)
+    with Sorted() as listed:
+        select(read_sources(sources, policy, HeaderMap(names), args.authority_type, problems, window), window, threshold_of, listed)
+        _write(args, project, book, listed, window, problems, printed, (columns, fills))
+    return EXIT_PROBLEMS if problems.items else EXIT_OK
 
+
+def _write(
+    args: Request,
+    project: Project,
+    book,
+    listed: Listing,
+    window: Window,
+    problems: Problems,
+    printed: int,
+    template: tuple[list[str] | None, dict[str, str] | None],
+) -> None:
+    """Every output asked for: the files first (each whole or not at all), then stdout."""
     if args.out:
+        columns, fills = template
         write_atomically(Path(args.out), lambda stream: write_template(stream, listed, columns, fills))
     if args.report:
         from guidance_builder.due.report import render_report
@@ -118,7 +134,6 @@ def run(args: Request, project: Project) -> int:
         for option, target in (("--out", args.out), ("--report", args.report)):
             if target:
                 print(f"Written {option.removeprefix('--')}: {target}")
-    return EXIT_PROBLEMS if problems.items else EXIT_OK
 
 
 def _on(text: str | None) -> datetime.date:
