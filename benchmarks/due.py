@@ -21,6 +21,7 @@ import argparse
 import json
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -124,12 +125,33 @@ def generate(path: Path, releases: int, seed: int = 2026) -> int:
     return n
 
 
+def measure(command: list[str]) -> tuple[float, float, float, float, int] | None:
+    """Run `command` from a fresh process of this script, so the peak memory the kernel reports is this command's alone."""
+    done = subprocess.run([sys.executable, __file__, "--measure", json.dumps(command)], capture_output=True, text=True)
+    if done.returncode != 0:
+        print(done.stderr, file=sys.stderr)
+        return None
+    return tuple(json.loads(done.stdout))
+
+
+def _measure(command: list[str]) -> int:
+    done, seconds, cpu, peak_mb, largest_mb = run_once(command)
+    if done.returncode not in (0, 2):
+        print(done.stderr, file=sys.stderr)
+        return 1
+    print(json.dumps([seconds, cpu, peak_mb, largest_mb, len(json.loads(done.stdout)["contracts"])]))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--releases", type=int, default=1_000_000)
     parser.add_argument("--also", type=int, nargs="*", default=[], help="smaller inputs to run as well (their peak memory, for comparison)")
     parser.add_argument("--keep", metavar="DIR", help="write the generated files here instead of a temporary folder")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.measure:
+        return _measure(json.loads(args.measure))
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(args.keep or scratch)
         folder.mkdir(parents=True, exist_ok=True)
@@ -155,11 +177,10 @@ def main(argv: list[str] | None = None) -> int:
                 "--json",
             ]
             for window, options in (("default window", []), ("one-month window", ["--since", "0", "--within", "1"])):
-                done, seconds, cpu, peak_mb, largest_mb = run_once([*command, *options])
-                if done.returncode not in (0, 2):
-                    print(done.stderr, file=sys.stderr)
+                measured = measure([*command, *options])
+                if measured is None:
                     return 1
-                listed = len(json.loads(done.stdout)["contracts"])
+                seconds, cpu, peak_mb, largest_mb, listed = measured
                 print(
                     f"{count:,} releases ({processes:,} processes, {size:.0f} MB of JSON Lines), {window}: {seconds:.1f} s wall, "
                     f"{cpu:.1f} s CPU, peak memory {peak_mb:.0f} MB (largest process {largest_mb:.0f} MB); {listed:,} contracts listed",
