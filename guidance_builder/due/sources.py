@@ -128,6 +128,7 @@ def _register(source: Source, encoding: str, policy: SourcePolicy, headers: Head
         try:
             yield from read_register(stream, source.display, headers, policy.ended_event, authority_type, problems)
         except UnicodeDecodeError:
-            problems.add(source.display, 0, "", f"the file is not valid {encoding} text after the rows above", "save it as UTF-8")
+            name = "UTF-8" if encoding.startswith("utf-8") else "Windows-1252"
+            problems.add(source.display, 0, "", f"the file is not valid {name} text after the rows above", "save it as UTF-8")
         except csv.Error as error:
             problems.add(source.display, 0, "", f"the CSV cannot be read: {error}", "check its quotes")
