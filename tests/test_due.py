@@ -552,3 +552,35 @@ def test_the_list_kept_on_disk_is_in_the_same_order_as_one_sorted_in_memory() ->
         assert list(on_disk) == in_memory
         assert list(on_disk) == in_memory  # read again, the same
     assert [d.found.event_date for d in in_memory] == sorted(d.found.event_date for d in in_memory)
+
+
+def test_any_damage_to_sources_yaml_is_reported_with_its_file_and_line(tmp_path: Path) -> None:
+    """Mutated sources.yaml (the property tests' own mutations): a policy, or problems each with file and line, never a crash."""
+    from hypothesis import given
+
+    from guidance_builder.diagnostics import ContentError
+    from guidance_builder.due.policy import SOURCES_FILE, load_policy
+    from tests.test_property import DIAGNOSTIC, budget, mutated
+
+    content = tmp_path / "content"
+    (content / "due").mkdir(parents=True)
+    original = (ROOT / "content" / SOURCES_FILE).read_bytes()
+    types, triggers = ["central_government", "local_authority", "other_public_authority"], ["expiry", "termination"]
+    outcomes = {"loaded": 0, "refused": 0}
+
+    @budget(100)
+    @given(data=mutated(original))
+    def check(data: bytes) -> None:
+        (content / SOURCES_FILE).write_bytes(data)
+        try:
+            load_policy(content, "content/due/sources.yaml", types, triggers)
+            outcomes["loaded"] += 1
+        except ContentError as error:
+            outcomes["refused"] += 1
+            assert error.diagnostics
+            for diagnostic in error.diagnostics:
+                text = str(diagnostic)
+                assert DIAGNOSTIC.match(text) and text.startswith("content/due/sources.yaml:") and "\n" not in text, text
+
+    check()
+    assert outcomes["refused"] > 0
