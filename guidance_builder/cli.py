@@ -33,6 +33,7 @@ COMMANDS = {
     "diff": "list what changed in the rules between two editions",
     "serve": "build, serve the site on localhost and rebuild on every change",
     "assess": "assess a contract, or a register of contracts, against the guidance's rules",
+    "due": "list the contracts whose end falls due for an assessment, from registers and OCDS notices",
     "contract": "fill the model contract or the assessment record from YAML answers; list their fields",
 }
 """Subcommand name → help; the module is guidance_builder.commands.<name>."""
