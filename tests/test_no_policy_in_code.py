@@ -26,6 +26,11 @@ JS_STRING = re.compile(r"(['\"`])((?:\\.|(?!\1).)*)\1", re.S)
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+ALLOWED = {("guidance_builder/due/listing.py", "below_threshold")}
+"""A word that is also a policy id but names no rule here: the `due --json` field the output
+format (issue 15) fixes. Each entry is one file and one word, so nothing else slips through."""
+
+
 def policy_ids() -> set[str]:
     book = load_rulebook(Project.at(ROOT), Diagnostics())
     assert book is not None
@@ -78,7 +83,8 @@ def scan() -> list[str]:
     problems = []
     for path in sorted((ROOT / "guidance_builder").rglob("*.py")):
         for line, word in python_hits(path.read_text(encoding="utf-8"), ids):
-            problems.append(f"{path.relative_to(ROOT)}:{line}: '{word}'")
+            if (path.relative_to(ROOT).as_posix(), word) not in ALLOWED:
+                problems.append(f"{path.relative_to(ROOT)}:{line}: '{word}'")
     for path in sorted((ROOT / "templates").rglob("*")):
         if path.suffix == ".js":
             problems += [f"{path.relative_to(ROOT)}: '{word}'" for word in script_hits(path.read_text(encoding="utf-8"), ids)]

