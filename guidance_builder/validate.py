@@ -163,6 +163,7 @@ def assemble(models: dict[str, BaseModel]) -> Rulebook | None:
         facts=facts.facts if facts else [],
         identity=facts.identity if facts else [],
         thresholds_chosen_by=thresholds.chosen_by,
+        record_parts=models["record.yaml"].sections if "record.yaml" in models else [],
     )
 
 

@@ -281,3 +281,26 @@ def test_a_removed_exemption_leaves_no_trace(project: Path):
     assert traces == []
     with pytest.raises(Exception):  # noqa: B017 - any refusal will do: the key is simply unknown now
         ContractReader(engine).read_text(CONTRACT + "inter_authority: true\n")
+
+
+def test_a_field_added_to_the_record_appears_in_the_record_and_in_the_guidance(project: Path):
+    next_edition(project)
+    edit(
+        project / "content" / "record.yaml",
+        "      - id: publication\n",
+        "      - id: equality_impact\n        label: The equality impact assessment and its date\n        type: text\n      - id: publication\n",
+    )
+    site = build(project, "--no-pdf")
+    guidance = (site / "guidance.html").read_text(encoding="utf-8")
+    record = (site / "assessment-record.html").read_text(encoding="utf-8")
+    listed = guidance[guidance.index('id="record-table"') :]
+    assert "The equality impact assessment and its date" in listed[: listed.index("</ol>")]
+    assert "The equality impact assessment and its date" in record
+
+
+def test_the_guidance_must_say_what_the_record_holds(project: Path):
+    next_edition(project)
+    edit(project / "content" / "sections" / "procedure.md", "{insert:record}\n", "")
+    result = run_cli("check", project=project)
+    assert result.code == 2
+    assert "content/record.yaml:" in result.stderr and "the guidance does not say what the assessment record holds" in result.stderr

@@ -46,7 +46,9 @@ def test_record_pdf_fields_come_from_the_rules(built_site: Path):
     for criterion in edition.book.criteria:
         assert f"criteria_{criterion.id}" in fields and f"criteria_{criterion.id}_reasons" in fields
     for item in edition.book.exemptions:
-        assert f"exemption_{item.id}" in fields
+        assert f"exemption_{item.id}_reasons" in fields and f"exemption_{item.id}" not in fields  # one answer, not two ticks
+    for part in edition.book.record_parts:
+        assert all(field.id in fields for field in part.fields)
     for measure in edition.book.support_measures:
         assert f"good_reason_support_considered_{measure.id}" in fields
     grounds = [str(o[0]) for o in fields["good_reason_ground"]["/_States_"]]
@@ -76,8 +78,8 @@ def test_fill_record_from_an_assess_input(tmp_path: Path):
     assert values["good_reason_support_considered_model_contract"] == "/on"
     assert values["good_reason_support_considered_councillor_collaboration"] == "/Off"
     # The assessment itself: no exemption applies (a support measure was not considered), so insource.
-    assert values["exemption_good_reason"] == "/Off" and values["exemption_inter_authority"] == "/Off"
-    assert values["outcome"] == "insource"
+    assert values["exemptions_apply"] == "None" and values["outcome"] == "insource"
+    assert values["threshold_applied"].startswith("£207,720, in force from 1 January 2026 (")
     assert "has not considered support for collaboration among councillors" in values["exemption_good_reason_reasons"]
     assert values["outcome_reasons"].startswith("The contract's expiry starts the duty to assess it")
 

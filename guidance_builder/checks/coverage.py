@@ -62,3 +62,11 @@ def run(edition, diagnostics: Diagnostics) -> None:
                 f"link it where it applies with {{term:{definition.id}}}, or remove the definition",
                 check=NAME,
             )
+    # What a record holds is said once, in the record's definition: the guidance must show it.
+    if book.record_parts and "record-table" not in page.by_id:
+        diagnostics.error(
+            sources.location("record.yaml", ("sections",)),
+            "the guidance does not say what the assessment record holds",
+            "add {insert:record} where the guidance describes the record; it lists the record's own parts",
+            check=NAME,
+        )

@@ -20,6 +20,7 @@ from guidance_builder.contract.record import RecordForm, choice_field, exemption
 from guidance_builder.diagnostics import Diagnostics, did_you_mean
 from guidance_builder.loading.yaml_source import YamlDocument
 from guidance_builder.resolve.values import format_date
+from guidance_builder.rules.values import long_date, money
 
 CHECKED, UNCHECKED = "/on", "/Off"
 
@@ -125,8 +126,11 @@ def record_answers(doc: YamlDocument, form: RecordForm, engine, diagnostics: Dia
         else:
             put(fact_field(fact.id), value)
     assessment = engine.assess(answers)
-    for exemption in engine.exemption_ids:
-        put(exemption_field(exemption), exemption in assessment.exemptions)
+    names = {item.id: item.name for item in engine.program.items_of("exemption")}
+    put("exemptions_apply", "\n".join(names[e] for e in assessment.exemptions) or "None")
+    threshold = assessment.threshold
+    if threshold is not None:
+        put("threshold_applied", f"{money(threshold.amount)}, in force from {long_date(threshold.in_force_from)} ({threshold.reference})")
     for reason in assessment.reasons:
         kind, _, item = reason.about.partition(".")
         name = f"{exemption_field(item)}_reasons" if kind == "exemption" else None

@@ -30,6 +30,8 @@ class RecordSection:
     title: str
     intro: str
     groups: list[RecordGroup]
+    from_content: bool = False
+    """A part written in content/record.yaml: the guidance lists each of its fields."""
 
 
 @dataclass
@@ -139,10 +141,7 @@ def build_record(book: Rulebook, plain: Callable[[str], str] = str) -> RecordFor
             RecordGroup(
                 e.name,
                 plain(e.statement),
-                [
-                    _f(exemption_field(e.id), f"{e.name}: applies", "yesno", "Tick if the exemption applies."),
-                    _f(f"{exemption_field(e.id)}_reasons", f"{e.name}: reasons", "multiline", "Why it does or does not apply."),
-                ],
+                [_f(f"{exemption_field(e.id)}_reasons", f"{e.name}: reasons", "multiline", "Why it does or does not apply.")],
                 f"record-exemption-{e.id}",
             )
             for e in book.exemptions
@@ -158,6 +157,9 @@ def build_record(book: Rulebook, plain: Callable[[str], str] = str) -> RecordFor
                 "",
                 [
                     _f("outcome", "Outcome", "choice", None, True, [(o.id, o.name) for o in book.procedure.outcomes]),
+                    _f(
+                        "exemptions_apply", "Exemptions that apply", "multiline", "Every exemption that applies, whether or not it decided."
+                    ),
                     _f("outcome_reasons", "Reasons for the outcome", "multiline", None, True),
                 ],
                 "record-outcome",
@@ -183,4 +185,18 @@ def build_record(book: Rulebook, plain: Callable[[str], str] = str) -> RecordFor
             for role, role_title in (("assessor", "Assessed by"), ("approver", "Approved by"))
         ],
     )
-    return RecordForm([details, tests, exemptions, outcome, sign_off])
+    parts = [
+        RecordSection(
+            part.id,
+            part.title,
+            part.intro,
+            [
+                RecordGroup(
+                    part.title, "", [_f(f.id, f.label, f.type, plain(f.help) if f.help else None) for f in part.fields], f"record-{part.id}"
+                )
+            ],
+            from_content=True,
+        )
+        for part in book.record_parts
+    ]
+    return RecordForm([details, tests, exemptions, *parts, outcome, sign_off])

@@ -278,3 +278,23 @@ class FactsFile(Strict):
     identity: list[FactId] = Field(min_length=1)
     """The facts that name a contract in results: its reference first."""
     facts: list[Fact] = Field(min_length=1)
+
+
+class RecordField(Strict):
+    id: Id
+    label: Text
+    type: Literal["text", "multiline", "date", "yesno", "money"]
+    help: Text | None = None
+
+
+class RecordPart(Strict):
+    id: SectionId
+    title: Text
+    intro: Text
+    fields: list[RecordField] = Field(min_length=1)
+
+
+class RecordFile(Strict):
+    """What the assessment record holds beyond the facts, the tests, the exemptions and the outcome."""
+
+    sections: list[RecordPart] = []

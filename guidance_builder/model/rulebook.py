@@ -20,11 +20,12 @@ CONTENT_FILES: dict[str, type[c.Strict]] = {
     "thresholds.yaml": c.ThresholdsFile,
     "procedure.yaml": c.Procedure,
     "facts.yaml": c.FactsFile,
+    "record.yaml": c.RecordFile,
 }
 """Each content file and the schema it must match. The Rulebook is their union."""
 
-OPTIONAL_FILES = frozenset({"facts.yaml"})
-"""Files an edition may lack: editions published before facts were data have no facts.yaml."""
+OPTIONAL_FILES = frozenset({"facts.yaml", "record.yaml"})
+"""Files an edition may lack: editions published before 0.3.0 have neither."""
 
 
 class Rulebook(BaseModel):
@@ -44,6 +45,7 @@ class Rulebook(BaseModel):
     facts: list[c.Fact] = []
     identity: list[str] = []
     thresholds_chosen_by: c.ThresholdsChosenBy | None = None
+    record_parts: list[c.RecordPart] = []
 
     def threshold_in_force(self, authority_type: str, on: datetime.date) -> c.ThresholdValue | None:
         """The threshold value for `authority_type` in force on date `on`."""
@@ -67,6 +69,7 @@ class Rulebook(BaseModel):
             "steps": self.procedure.steps,
             "outcomes": self.procedure.outcomes,
             "conditions": self.procedure.conditions,
+            "record": self.record_parts,
             "facts": self.facts,
         }[kind]
 

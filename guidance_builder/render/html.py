@@ -5,6 +5,8 @@ from __future__ import annotations
 import jinja2
 from markupsafe import Markup, escape
 
+from guidance_builder.contract.record import build_record
+from guidance_builder.engine.text import plain_text
 from guidance_builder.model import Rulebook
 from guidance_builder.render.prose import ProseContext, ProseRenderer, render_helper
 from guidance_builder.structure import GuidanceDocument
@@ -57,7 +59,9 @@ class GuidanceRenderer:
     def _insert_block(self, kind: str, numbers: dict[str, str]) -> str:
         book = self.book
         items = {"thresholds": book.authority_types, "diagram": book.procedure.steps, "changes": self.history}.get(kind)
-        if items is None:
+        if kind == "record":
+            items = build_record(book, lambda text: plain_text(book, self.document.anchors, text)).sections
+        elif items is None:
             items = book.items(kind)
         template = self.env.get_template(f"blocks/{kind}.html")
         return template.render(

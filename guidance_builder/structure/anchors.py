@@ -22,6 +22,7 @@ INSERT_KINDS: dict[str, str | None] = {
     "thresholds": None,
     "diagram": None,
     "changes": None,
+    "record": None,
 }
 """What {insert:KIND} can generate, and the reference kind of each generated item."""
 
