@@ -12,8 +12,9 @@ once. Assessing a whole file, on two cores for a large one, is register_run.py.
 from __future__ import annotations
 
 import csv
+import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -194,10 +195,10 @@ def check_header(header: list[str], engine: Engine, display: str) -> list[Diagno
         if fact is not None and fact.id in seen:
             problems.append(Diagnostic(where, f"the column '{name}' appears twice", "keep one"))
         elif fact is None:
-            close = did_you_mean(name, missing)
+            close = difflib.get_close_matches(name, missing, n=1, cutoff=0.6)
             if close:
-                explained.add(close.split("'")[1])
-                problems.append(Diagnostic(where, f"unknown column '{name}'", close))
+                explained.add(close[0])
+                problems.append(Diagnostic(where, f"unknown column '{name}'", did_you_mean(name, close)))
             else:
                 hint = did_you_mean(name, [f.id for f in engine.facts]) or "remove it; see docs/assess.md for the columns"
                 problems.append(Diagnostic(where, f"unknown column '{name}'", hint))
@@ -252,16 +253,24 @@ def _cell_problem(cells: list[str], display: str, row: int) -> Diagnostic | None
 
 
 def read_rows(
-    engine: Engine, stream: TextIO, display: str, header: list[str] | None = None, lines_before: int = 0
-) -> Iterator[tuple[int, dict | None, list[Diagnostic], str]]:
-    """Yield (row, answers, errors, reference) for each record of a register.
+    engine: Engine,
+    stream: TextIO,
+    display: str,
+    header: list[str] | None = None,
+    lines_before: int = 0,
+    make_fast: Callable[[RowReader], Callable[[list[str]], object]] | None = None,
+) -> Iterator[tuple[int, dict | None, list[Diagnostic], str, object]]:
+    """Yield (row, answers, errors, reference, done) for each record of a register.
 
     With `header`, `stream` is a later part of the file that starts after `lines_before` lines.
+    With `make_fast`, a row the short path can take comes with its result already made
+    (`done`), and no answers.
     """
     reader = csv.reader(stream, strict=True)
     if header is None:
         header = read_header(reader, engine, display)
     rows = RowReader(engine, header, display)
+    fast = make_fast(rows) if make_fast is not None else None
     while True:
         start = lines_before + reader.line_num + 1
         try:
@@ -269,21 +278,35 @@ def read_rows(
         except StopIteration:
             return
         except csv.Error as error:
-            yield start, None, [Diagnostic(Location(display, start, 1), f"the row is not valid CSV: {error}", _csv_hint(str(error)))], ""
+            yield (
+                start,
+                None,
+                [Diagnostic(Location(display, start, 1), f"the row is not valid CSV: {error}", _csv_hint(str(error)))],
+                "",
+                None,
+            )
             continue
         if not cells or (len(cells) == 1 and not cells[0].strip()):
             continue
+        if fast is not None and (text := "".join(cells)).isascii() and text.isprintable():
+            done = fast(cells)
+            if done is not None:
+                yield start, None, NO_ERRORS, "", done
+                continue
         problem = _cell_problem(cells, display, start)
         if problem is not None:
-            yield start, None, [problem], ""
+            yield start, None, [problem], "", None
             continue
         answers, errors = rows.read(cells, start)
-        yield start, answers, errors, rows.reference(cells) if answers is None else ""
+        yield start, answers, errors, rows.reference(cells) if answers is None else "", None
+
+
+NO_ERRORS: list[Diagnostic] = []
 
 
 def read_register(engine: Engine, stream: TextIO, display: str) -> Iterator[RowResult]:
     """Yield one RowResult per record, assessing each valid contract (the plain path, for tests and tools)."""
-    for row, answers, errors, reference in read_rows(engine, stream, display):
+    for row, answers, errors, reference, _ in read_rows(engine, stream, display):
         if answers is None:
             yield RowResult(row, errors=errors, reference=reference)
         else:

@@ -36,6 +36,25 @@ CACHE_LIMIT = 20_000
 _NEEDS_QUOTES = re.compile(r'[",\r\n]')
 PER_ROW_TYPES = frozenset({"money", "whole_number", "date", "text"})
 """Facts whose words a shared result row leaves to each contract."""
+NEW_EACH_ROW = frozenset({"money", "whole_number", "date"})
+
+
+def condition_sources(engine: Engine) -> list[str]:
+    """Every condition of the rules: items, reason cases and facts' asked_when."""
+    sources = [f.asked_when for f in engine.facts if f.asked_when]
+    for item in engine.program.items.values():
+        sources.append(item.condition)
+        sources += [case.when for case in (*item.yes, *item.no) if case.when]
+    return sources
+
+
+def per_row_facts(engine: Engine) -> frozenset[str]:
+    """Facts whose values are nearly always new in a register (money, numbers, dates, and text
+    no condition reads): a row's *profile* is the cells of every other fact."""
+    read = set()
+    for source in condition_sources(engine):
+        read.update(engine.env.reads(source))
+    return frozenset(f.id for f in engine.facts if f.type in NEW_EACH_ROW or (f.type == "text" and f.id not in read))
 
 
 def inert(text: str) -> str:
@@ -75,40 +94,86 @@ def assessment_cells(a) -> list:
 
 
 class ResultWriter:
-    """Encodes result rows, reusing one encoding for every contract that reads the same way."""
+    """Encodes result rows, reusing one encoding for every contract whose result reads the same.
+
+    The key is what the result is made of: the walk through the procedure (path, each reason
+    given and which of its cases), the outcome and lists, the threshold, and the answers that
+    the given reasons quote by choice. Money, dates and text a reason quotes are filled in
+    for each contract.
+    """
 
     def __init__(self, engine: Engine):
         self.engine = engine
         program = engine.program
-        self.items = list(program.items.values())
-        self.multi = [(item, side) for item in self.items for side in ("yes", "no") if len(getattr(item, side)) > 1]
-        quoted: list[str] = []
-        for item in self.items:
+        quoted: dict[str, list[str]] = {}
+        for item in program.items.values():
+            names = []
             for case in (*item.yes, *item.no):
-                quoted += [name for kind, name in PLACEHOLDER.findall(case.text) if kind != "threshold"]
-                quoted += [name for _, name in PLACEHOLDER.findall(case.cites or "")]
-        quoted = list(dict.fromkeys(quoted))
-        self.per_row = [f for f in quoted if engine.fact[f].type in PER_ROW_TYPES]
-        self.shared = [f for f in quoted if f not in self.per_row]
+                names += [name for kind, name in PLACEHOLDER.findall(case.text) if kind != "threshold"]
+                names += [name for _, name in PLACEHOLDER.findall(case.cites or "")]
+            quoted[item.key] = list(dict.fromkeys(names))
+        every = list(dict.fromkeys(name for names in quoted.values() for name in names))
+        self.per_row = [f for f in every if engine.fact[f].type in PER_ROW_TYPES]
+        self.item_shared = {key: tuple(f for f in names if f not in self.per_row) for key, names in quoted.items()}
         self.markers = {f: f"\x00{index}\x00" for index, f in enumerate(self.per_row)}
         self.marker = re.compile("\x00(\\d+)\x00")
         self.reference = program.identity[0] if program.identity else None
+        per_row = per_row_facts(engine)
+        reads = engine.env.reads
+        self.dynamic_items = [item for item in program.items.values() if not per_row.isdisjoint(reads(item.condition))]
+        self.per_row_cases = {
+            (item.key, side): cases
+            for item in program.items.values()
+            for side, cases in (("yes", item.yes), ("no", item.no))
+            if len(cases) > 1 and any(case.when and not per_row.isdisjoint(reads(case.when)) for case in cases)
+        }
         self._cache: dict[tuple, tuple[str, str, str | None]] = {}
+        self._by_profile: dict[tuple, tuple[str, str, str | None]] = {}
         self._tail = f",{cell(engine.version)},\n"
 
-    def key(self, answers) -> tuple:
+    def key(self, answers, decide=None) -> tuple:
         engine = self.engine
+        walked = engine.walk(decide or (lambda item: engine.decide(item, answers)))
         threshold = engine.applied_threshold(answers)
+        shown = []
+        for item, yes, step in walked.shown:
+            cases = item.yes if yes else item.no
+            index = engine.case_index(cases, answers) if len(cases) > 1 else 0
+            shown.append((item.key, yes, step, index, tuple(answers[f] for f in self.item_shared[item.key])))
         return (
-            tuple(engine.decide(item, answers) for item in self.items),
-            tuple(engine.case_index(getattr(item, side), answers) for item, side in self.multi),
+            walked.path,
+            walked.outcome,
+            walked.decided_by,
+            walked.exemptions,
+            walked.criteria_met,
+            tuple(shown),
             (threshold.authority_type, threshold.in_force_from) if threshold else None,
-            tuple(answers[f] for f in self.shared),
         )
 
-    def encode(self, answers) -> tuple[str, str, str | None]:
-        """(the result row after its row number, the outcome, the exemption that decided it)."""
-        key = self.key(answers)
+    def encode(self, answers, decided: dict[str, bool] | None = None, profile: tuple | None = None) -> tuple[str, str, str | None]:
+        """(the result row after its row number, the outcome, the exemption that decided it).
+
+        `decided`, if given, holds the answers of the items that read no per-row fact, and
+        `profile` the row's cells that fix them (see register_fast.py): a row is then known by
+        its profile and what its own values decide, without walking the procedure again."""
+        engine = self.engine
+        quick = None
+        if decided is None:
+            key = self.key(answers)
+        else:
+            dynamic = {item.key: engine.decide(item, answers) for item in self.dynamic_items}
+            cases = tuple(
+                engine.case_index(cases, answers)
+                for (key, side), cases in self.per_row_cases.items()
+                if (dynamic.get(key, decided.get(key)) is True) == (side == "yes")
+            )
+            threshold = engine.applied_threshold(answers)
+            quick = (profile, tuple(dynamic.values()), cases, (threshold.authority_type, threshold.in_force_from) if threshold else None)
+            found = self._by_profile.get(quick)
+            if found is not None:
+                return self._finish(found, answers)
+            known = {**decided, **dynamic}
+            key = self.key(answers, lambda item: known[item.key] if item.key in known else engine.decide(item, answers))
         found = self._cache.get(key)
         if found is None:
             if len(self._cache) >= CACHE_LIMIT:
@@ -118,14 +183,20 @@ class ResultWriter:
             head = ",".join(cell(c) for c in cells[:-3]) + ","
             reasons = '"' + cells[-3].replace('"', '""') + '"'  # always quoted: filled-in words may hold commas
             found = self._cache[key] = (head + reasons, a.outcome, a.decided_by[0] if a.decided_by else None)
-        text, outcome, decided = found
+        if quick is not None:
+            if len(self._by_profile) >= CACHE_LIMIT:
+                self._by_profile.clear()
+            self._by_profile[quick] = found
+        return self._finish(found, answers)
+
+    def _finish(self, found: tuple[str, str, str | None], answers) -> tuple[str, str, str | None]:
+        text, outcome, decided_first = found
         if self.per_row:
             fact = self.engine.fact
-            text = self.marker.sub(
-                lambda m: _escape(words(fact[self.per_row[int(m.group(1))]], answers[self.per_row[int(m.group(1))]])), text
-            )
+            per_row = self.per_row
+            text = self.marker.sub(lambda m: _escape(words(fact[per_row[int(m.group(1))]], answers[per_row[int(m.group(1))]])), text)
         reference = inert(str(answers.get(self.reference, ""))) if self.reference else ""
-        return f"{cell(reference)},{text}{self._tail}", outcome, decided
+        return f"{cell(reference)},{text}{self._tail}", outcome, decided_first
 
 
 def _escape(text: str) -> str:

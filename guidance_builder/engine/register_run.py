@@ -17,6 +17,7 @@ from typing import TextIO
 
 from guidance_builder.diagnostics import Diagnostic, Location
 from guidance_builder.engine.register import RegisterError, Summary, read_header, read_rows
+from guidance_builder.engine.register_fast import FastRows
 from guidance_builder.engine.register_rows import RESULT_COLUMNS, ResultWriter, error_row
 from guidance_builder.engine.rules import Engine
 
@@ -143,8 +144,23 @@ def _assess_stream(
     version = engine.version
     lines: list[str] = []
     rows = invalid = 0
-    for row, answers, errors, reference in read_rows(engine, stream, display, header, lines_before):
+
+    def make_fast(reader):
+        return FastRows(engine, reader.read, reader.columns, reader.width, results).line
+
+    for row, answers, errors, reference, done in read_rows(engine, stream, display, header, lines_before, make_fast):
         rows += 1
+        if done is not None:
+            line, outcome, decided = done
+            outcomes[outcome] += 1
+            if decided is not None:
+                exempt_by[decided] += 1
+            if writer is not None:
+                lines.append(f"{row},{line}")
+                if len(lines) >= 4096:
+                    out.writelines(lines)
+                    lines.clear()
+            continue
         if answers is None:
             invalid += 1
             for diagnostic in errors:

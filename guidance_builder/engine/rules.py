@@ -10,13 +10,14 @@ reasons of the true items are given, otherwise every item's reason and `if_none`
 from __future__ import annotations
 
 import datetime
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from guidance_builder.engine.text import plain_text
 from guidance_builder.model import Rulebook
-from guidance_builder.rules.cel import RulesEnvironment, Thresholds
+from guidance_builder.rules.cel import RulesEnvironment, Thresholds, timestamp
 from guidance_builder.rules.facts import FactSpec, constants, expand_facts
 from guidance_builder.rules.program import Case, Item, Program, build_program
 from guidance_builder.rules.values import long_date, money, words
@@ -26,6 +27,17 @@ PLACEHOLDER = re.compile(r"\{(fact|not_chosen|threshold):([A-Za-z0-9_.]+)\}")
 THRESHOLD_PARTS = ("amount", "from", "authority_type")
 
 Answers = Mapping[str, object]
+
+
+def _same(value: object) -> object:
+    return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_to_cel(value: datetime.date) -> datetime.datetime:
+    return timestamp(value)
+
+
 """A contract as the engine reads it: every fact id and its value (blank where not asked)."""
 
 
@@ -103,6 +115,19 @@ class Assessment:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """The procedure as the items' answers take it, before any sentence is written."""
+
+    path: tuple[str, ...]
+    shown: tuple[tuple[Item, bool, str | None], ...]
+    """Each reason to give: the item, its answer, and the step that asked it (None off the path)."""
+    outcome: str
+    decided_by: tuple[str, ...]
+    exemptions: tuple[str, ...]
+    criteria_met: tuple[str, ...]
+
+
 class Engine:
     """The rulebook compiled for fast, repeated assessment."""
 
@@ -130,12 +155,15 @@ class Engine:
                     self.compiled(case.when)
         self.asked_when = [(f.id, self.compiled(f.asked_when)) for f in self.facts if f.asked_when]
         self.outcome_names = {o.id: o.name for o in program.outcomes.values()}
-        self.exemption_ids = [i.id for i in program.items_of("exemption")]
-        self.criteria_ids = [i.id for i in program.items_of("criterion")]
+        self._exemption_items = program.items_of("exemption")
+        self._criterion_items = program.items_of("criterion")
+        self.exemption_ids = [i.id for i in self._exemption_items]
+        self.criteria_ids = [i.id for i in self._criterion_items]
         self.exemption_outcomes = _outcomes_after_exemptions(program)
         """The outcomes an exemption's 'yes' leads to (a register counts them by exemption)."""
         self.outcome_reasons = {o.id: Reason(o.reason, o.cite.key, o.cite.label, o.cite.anchor) for o in program.outcomes.values()}
         self._memo: dict[tuple, object] = {}
+        self._runnables: dict[str, tuple] = {}
         # Answers of these types are nearly all different: remembering them would only fill memory.
         self._unique = frozenset(f.id for f in self.facts if f.type in ("money", "whole_number", "text"))
 
@@ -177,11 +205,26 @@ class Engine:
             found = self._memo.get((source, values))
             if found is not None:
                 return found
-        found = self.env.evaluate(self.compiled(source), self.env.activation(dict(zip(reads, values, strict=True))))
+        compiled, constants, converters = self._runnable(source)
+        data = {name: convert(value) for name, convert, value in zip(reads, converters, values, strict=True)}
+        if constants:
+            data.update(constants)
+        found = self.env.run(compiled, data)
         if remember:
             if len(self._memo) > 50_000:
                 self._memo.clear()
             self._memo[(source, values)] = found
+        return found
+
+    def _runnable(self, source: str) -> tuple:
+        """(compiled, the lists it reads, a converter per fact it reads), made once per condition."""
+        found = self._runnables.get(source)
+        if found is None:
+            converters = tuple(
+                _date_to_cel if self.fact[f].type == "date" else (list if self.fact[f].type == "choices" else _same)
+                for f in self.env.reads(source)
+            )
+            found = self._runnables[source] = (self.compiled(source), self.env.constants_read(source), converters)
         return found
 
     def unasked(self, answers: Answers) -> list[str]:
@@ -242,58 +285,62 @@ class Engine:
 
     # The procedure ------------------------------------------------------------------------
 
-    def assess(self, answers: Answers, value_words: Mapping[str, str] | None = None) -> Assessment:
-        """The outcome for one contract's complete answers, with every exemption that applies and the reasons.
-
-        `value_words`, if given, stands in for some facts' words in the reasons (a register
-        encodes one assessment for many contracts and fills each one's own values in).
-        """
+    def walk(self, decide: Callable[[Item], bool]) -> Walk:
+        """The procedure walked on the items' answers alone: the path, each reason to give
+        (item, answer, step) and the outcome. `decide(item)` answers one item."""
         program = self.program
-        threshold = self.applied_threshold(answers)
         decided: dict[str, bool] = {}
-        reasons: list[Reason] = []
+        shown: list[tuple[Item, bool, str | None]] = []
         path: list[str] = []
         step = program.steps[program.start]
         decided_by: list[str] = []  # the exemptions answered yes at the latest step where any was
         while True:
             path.append(step.id)
-            asked = [program.items[key] for key in step.asks]
-            answers_here = [(item, self.decide(item, answers)) for item in asked]
+            answers_here = [(item, decide(item)) for item in map(program.items.__getitem__, step.asks)]
             for item, yes in answers_here:
                 decided[item.key] = yes
             hit = any(yes for _, yes in answers_here)
             decided_by = [item.id for item, yes in answers_here if yes and item.kind == "exemption"] or decided_by
-            for item, yes in answers_here:
-                if yes == hit:
-                    reasons.append(self.reason(item, yes, answers, threshold, step.id, value_words))
+            shown += [(item, yes, step.id) for item, yes in answers_here if yes == hit]
             branch = step.if_any if hit else step.if_none
             if branch.outcome is not None:
                 outcome = branch.outcome
                 break
             step = program.steps[branch.next]
         exemptions = []
-        for item in program.items_of("exemption"):
+        for item in self._exemption_items:
             applies = decided.get(item.key)
             if applies is None:
-                applies = self.decide(item, answers)
+                applies = decide(item)
                 if applies:
-                    reasons.append(self.reason(item, True, answers, threshold, None, value_words))
+                    shown.append((item, True, None))
             if applies:
                 exemptions.append(item.id)
-        criteria_met = [item.id for item in program.items_of("criterion") if decided.get(item.key, None) or self.decide(item, answers)]
-        reasons.append(self.outcome_reasons[outcome])
-        identity = [str(answers.get(f, "")) for f in program.identity]
+        criteria_met = [item.id for item in self._criterion_items if decided.get(item.key) or decide(item)]
+        return Walk(tuple(path), tuple(shown), outcome, tuple(decided_by), tuple(exemptions), tuple(criteria_met))
+
+    def assess(self, answers: Answers, value_words: Mapping[str, str] | None = None) -> Assessment:
+        """The outcome for one contract's complete answers, with every exemption that applies and the reasons.
+
+        `value_words`, if given, stands in for some facts' words in the reasons (a register
+        encodes one assessment for many contracts and fills each one's own values in).
+        """
+        threshold = self.applied_threshold(answers)
+        walked = self.walk(lambda item: self.decide(item, answers))
+        reasons = [self.reason(item, yes, answers, threshold, step, value_words) for item, yes, step in walked.shown]
+        reasons.append(self.outcome_reasons[walked.outcome])
+        identity = [str(answers.get(f, "")) for f in self.program.identity]
         return Assessment(
             reference=identity[0] if identity else "",
             title=identity[1] if len(identity) > 1 else "",
-            outcome=outcome,
-            outcome_name=self.outcome_names[outcome],
-            exemptions=exemptions,
-            decided_by=decided_by,
-            criteria_met=criteria_met,
+            outcome=walked.outcome,
+            outcome_name=self.outcome_names[walked.outcome],
+            exemptions=list(walked.exemptions),
+            decided_by=list(walked.decided_by),
+            criteria_met=list(walked.criteria_met),
             threshold=threshold,
             reasons=reasons,
-            path=path,
+            path=list(walked.path),
             guidance_version=self.version,
         )
 

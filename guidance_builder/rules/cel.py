@@ -126,13 +126,28 @@ class RulesEnvironment:
         """The facts an expression names, in facts order (CEL lists every undeclared name it meets)."""
         found = self._reads.get(source)
         if found is None:
-            names: set[str] = set()
-            try:
-                self._bare.compile(source)
-            except RuntimeError as error:
-                names = {m.group(1) for m in _UNDECLARED.finditer(str(error))}
+            names = self._names(source)
             found = self._reads[source] = tuple(f for f in self.facts if f in names)
         return found
+
+    def constants_read(self, source: str) -> dict[str, list[str]]:
+        """The content lists an expression names, with their values."""
+        names = self._names(source)
+        return {name: values for name, values in self.constants.items() if name in names}
+
+    def _names(self, source: str) -> set[str]:
+        try:
+            self._bare.compile(source)
+        except RuntimeError as error:
+            return {m.group(1) for m in _UNDECLARED.finditer(str(error))}
+        return set()
+
+    def run(self, compiled, data: dict) -> object:
+        """Evaluate with plain data: {fact id: its CEL value} (see `cel_value`) and the lists it reads."""
+        result = compiled.eval(data=data)
+        if result.type() == cel.Type.ERROR:
+            raise ValueError(str(result.value()))
+        return result.plain_value()
 
     def activation(self, values: Mapping[str, object]):
         data = {name: _cel_value(value) for name, value in values.items()}
@@ -234,3 +249,7 @@ def _cel_value(value: object) -> object:
     if isinstance(value, tuple):
         return list(value)
     return value
+
+
+cel_value = _cel_value
+"""A fact's value as CEL takes it: a date as a UTC-midnight timestamp, choices as a list."""
