@@ -68,6 +68,7 @@ def test_the_scenarios_as_a_register_agree_with_the_yaml_path(tmp_path, engine):
     assert summary["rows"] == summary["assessed"] == len(SCENARIOS) and summary["invalid"] == 0
     assert summary["outcomes"] == {o: sum(a.outcome == o for a in expected) for o in engine.outcome_names}
     assert summary["exempt_by"] == {e: sum(a.decided_by[:1] == [e] for a in expected) for e in engine.exemption_ids}
+    assert sum(sum(counts.values()) for counts in summary["exempt_by_outcome"].values()) == sum(summary["exempt_by"].values())
     results = read_results(tmp_path / "results.csv")
     assert list(results[0]) == list(RESULT_COLUMNS)
     for number, (row, a, scenario) in enumerate(zip(results, expected, SCENARIOS, strict=True), 2):
@@ -94,7 +95,17 @@ def test_the_text_summary(tmp_path, engine):
     lines = result.stdout.splitlines()
     assert lines[0] == f"Assessed contracts.csv against guidance version {engine.version}: {len(SCENARIOS)} contracts"
     labels = [line.split()[0] for line in lines[1:]]
-    assert labels == ["insource", "exempt", *engine.exemption_ids, "not_in_scope", "no_assessment_due", "invalid"]
+    reader = ContractReader(engine)
+    decided = {}
+    for scenario in SCENARIOS:
+        a = engine.assess(reader.read_text(to_yaml(scenario["contract"])))
+        if a.decided_by:
+            decided.setdefault(a.outcome, set()).add(a.decided_by[0])
+    expected = []
+    for outcome in engine.outcome_names:
+        expected += [outcome, *(e for e in engine.exemption_ids if e in decided.get(outcome, ()))]
+    assert labels == [*expected, "invalid"]
+    assert "keep_and_review" in decided and "good_reason" in decided["keep_and_review"]
     assert lines[-1].split() == ["invalid", "0"]
     assert not (tmp_path / "results.csv").exists()
 

@@ -154,12 +154,11 @@ def format_summary(summary: Summary, engine: Engine, out: str | None) -> str:
     lines = [
         f"Assessed {summary.file} against guidance version {summary.guidance_version}: {summary.rows:,} contract{'s' if summary.rows != 1 else ''}"
     ]
-    decided_outcomes = engine.exemption_outcomes
     for outcome, count in summary.outcomes.items():
         lines.append(f"  {outcome:<{width}}{count:>10,}")
-        if outcome in decided_outcomes:
-            for exemption, by in summary.exempt_by.items():
-                lines.append(f"    {exemption:<{width - 2}}{by:>10,}")
+        decided = summary.by_outcome.get(outcome, {})
+        for exemption in (e for e in engine.exemption_ids if e in decided):
+            lines.append(f"    {exemption:<{width - 2}}{decided[exemption]:>10,}")
     lines.append(f"  {'invalid':<{width}}{summary.invalid:>10,}")
     if out:
         lines.append(f"Results written to {out}")

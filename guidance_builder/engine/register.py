@@ -43,6 +43,8 @@ class Summary:
     invalid: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
     exempt_by: dict[str, int] = field(default_factory=dict)
+    by_outcome: dict[str, dict[str, int]] = field(default_factory=dict)
+    """For each outcome an exemption led to, how many contracts each exemption decided."""
     errors: list[Diagnostic] = field(default_factory=list)
     error_count: int = 0
 
@@ -59,6 +61,10 @@ class Summary:
             self.outcomes[name] = self.outcomes.get(name, 0) + count
         for name, count in other.exempt_by.items():
             self.exempt_by[name] = self.exempt_by.get(name, 0) + count
+        for outcome, counts in other.by_outcome.items():
+            mine = self.by_outcome.setdefault(outcome, {})
+            for name, count in counts.items():
+                mine[name] = mine.get(name, 0) + count
         for diagnostic in other.errors:
             self.add_error(diagnostic)
         self.error_count += other.error_count - len(other.errors)
@@ -73,6 +79,7 @@ class Summary:
             "invalid": self.invalid,
             "outcomes": self.outcomes,
             "exempt_by": self.exempt_by,
+            "exempt_by_outcome": self.by_outcome,
             "errors": [
                 {"row": d.location.line, "column": d.location.column, "message": d.message, "hint": d.hint, "text": str(d)}
                 for d in self.errors

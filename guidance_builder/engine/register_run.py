@@ -155,6 +155,8 @@ def _assess_stream(
             outcomes[outcome] += 1
             if decided is not None:
                 exempt_by[decided] += 1
+                counts = summary.by_outcome.setdefault(outcome, {})
+                counts[decided] = counts.get(decided, 0) + 1
             if writer is not None:
                 lines.append(f"{row},{line}")
                 if len(lines) >= 4096:
@@ -176,6 +178,8 @@ def _assess_stream(
         outcomes[outcome] += 1
         if decided is not None:
             exempt_by[decided] += 1
+            counts = summary.by_outcome.setdefault(outcome, {})
+            counts[decided] = counts.get(decided, 0) + 1
         if writer is not None:
             lines.append(f"{row},{line}")
             if len(lines) >= 4096:

@@ -159,8 +159,6 @@ class Engine:
         self._criterion_items = program.items_of("criterion")
         self.exemption_ids = [i.id for i in self._exemption_items]
         self.criteria_ids = [i.id for i in self._criterion_items]
-        self.exemption_outcomes = _outcomes_after_exemptions(program)
-        """The outcomes an exemption's 'yes' leads to (a register counts them by exemption)."""
         self.outcome_reasons = {o.id: Reason(o.reason, o.cite.key, o.cite.label, o.cite.anchor) for o in program.outcomes.values()}
         self._memo: dict[tuple, object] = {}
         self._runnables: dict[str, tuple] = {}
@@ -347,19 +345,3 @@ class Engine:
 
 def _threshold_values(book: Rulebook) -> dict[str, list[tuple[datetime.date, int, str]]]:
     return {kind.id: sorted((v.from_, v.amount, v.reference) for v in kind.values) for kind in book.authority_types}
-
-
-def _outcomes_after_exemptions(program: Program) -> frozenset[str]:
-    """Every outcome reachable from the 'yes' branch of a step that asks about exemptions."""
-    found: set[str] = set()
-    todo = [s.if_any for s in program.steps.values() if any(program.items[k].kind == "exemption" for k in s.asks)]
-    seen: set[str] = set()
-    while todo:
-        branch = todo.pop()
-        if branch.outcome:
-            found.add(branch.outcome)
-        elif branch.next not in seen:
-            seen.add(branch.next)
-            step = program.steps[branch.next]
-            todo += [step.if_any, step.if_none]
-    return frozenset(found)

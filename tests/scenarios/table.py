@@ -68,5 +68,6 @@ def to_row(data: dict, criteria_ids: list[str]) -> dict[str, str]:
         "good_reason.ground": reason.get("ground", ""),
         "good_reason.evidence": reason.get("evidence", ""),
         "good_reason.support_considered": ";".join(reason.get("support_considered", [])),
+        "insourcing.scope": (data.get("insourcing") or {}).get("scope", ""),
     }
     return row
