@@ -411,7 +411,7 @@ def test_the_split_point_is_never_inside_quotes(tmp_path):
     path.write_bytes(b'a,b\n1,"' + b"x\n" * 50 + b'"\n2,3\n')
     size = path.stat().st_size
     offset, lines = split_point(path, size)
-    assert path.read_bytes()[:offset].count(b'"') % 2 == 0 and lines == path.read_bytes()[:offset].count(b"\n")
+    assert path.read_bytes()[:offset].count(b'"') % 2 == 0 and lines == path.read_bytes()[:offset].count(b"\n")  # no \r here
     path.write_bytes(b'a,b\n1,"never closed\n' + b"x,y\n" * 50)
     assert split_point(path, path.stat().st_size) is None
 
@@ -431,3 +431,49 @@ def test_a_quote_inside_an_unquoted_cell_does_not_move_the_split(tmp_path):
 def test_an_unreadable_register_is_a_register_error(tmp_path, engine):
     with pytest.raises(RegisterError):
         assess_register(engine, tmp_path / "missing.csv", "missing.csv")
+
+
+TITLES = st.one_of(
+    st.sampled_from(["Home care", 'The "big" contract', "Care, with commas", "Two\nlines", 'Ends with a quote"', "Café"]),
+    st.text(alphabet='ab ,"\n\r', min_size=1, max_size=12).filter(lambda t: t.strip(' \r\n"') != ""),
+)
+
+
+@st.composite
+def raw_registers(draw, engine: Engine) -> bytes:
+    """Register files written by hand: quoted cells with quotes, commas and line breaks, and
+    unquoted cells with a stray quote in them (`12" water main`), which a CSV reader accepts."""
+    columns = register_columns(engine)
+    base = to_row(SCENARIOS[0]["contract"], engine.criteria_ids)
+    lines = [",".join(columns)]
+    for n in range(draw(st.integers(20, 120))):
+        row = dict(base, reference=f"R-{n}")
+        cells = []
+        for column in columns:
+            if column == "title":
+                if draw(st.booleans()):
+                    cells.append(draw(st.sampled_from(['12" water main', 'A 3" pipe', "plain"])))  # unquoted, stray quote
+                else:
+                    title = draw(TITLES)
+                    cells.append('"' + title.replace('"', '""') + '"')
+            else:
+                cells.append(row[column])
+        lines.append(",".join(cells))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def test_a_register_split_over_two_cores_gives_what_one_pass_gives(tmp_path_factory, engine):
+    folder = tmp_path_factory.mktemp("split")
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @given(data=raw_registers(engine))
+    def check(data):
+        path = folder / "register.csv"
+        path.write_bytes(data)
+        one, two = io.StringIO(), io.StringIO()
+        alone = assess_register(engine, path, "register.csv", one, parallel=False)
+        split = assess_register(engine, path, "register.csv", two, parallel=True)
+        assert two.getvalue() == one.getvalue()
+        assert split.as_json() == alone.as_json()
+
+    check()

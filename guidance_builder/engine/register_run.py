@@ -239,7 +239,8 @@ def split_point(path: Path, size: int) -> tuple[int, int] | None:
         first = True
         for raw in stream:
             consumed += len(raw)
-            lines += 1
+            # Line breaks as the text reader counts them (its row numbers): \n, \r\n and a lone \r.
+            lines += raw.count(b"\n") + raw.count(b"\r") - raw.count(b"\r\n")
             text = raw.decode("utf-8", "surrogateescape")
             if first:
                 text = text.removeprefix("\ufeff")
