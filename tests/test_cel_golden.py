@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from guidance_builder.rules.cel import ConditionError, RulesEnvironment, Thresholds
+from guidance_builder.rules.cel import ConditionError, RulesEnvironment, Thresholds, cel_value
 from guidance_builder.rules.facts import FactSpec
 
 GOLDEN = json.loads((Path(__file__).parent / "cel" / "golden.json").read_text(encoding="utf-8"))
@@ -57,8 +57,8 @@ def test_golden_case(case):
             env.compile(case["expression"], want_bool=False)
         return
     compiled = env.compile(case["expression"], want_bool=False)
-    answers = {name: python_value(spec["type"], spec["value"]) for name, spec in case["vars"].items()}
-    assert json_value(env.evaluate(compiled, env.activation(answers))) == case["expected"]
+    data = {name: cel_value(python_value(spec["type"], spec["value"])) for name, spec in case["vars"].items()}
+    assert json_value(env.run(compiled, data)) == case["expected"]
 
 
 def test_the_golden_file_covers_what_the_rules_use():

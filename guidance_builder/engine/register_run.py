@@ -150,20 +150,7 @@ def _assess_stream(
 
     for row, answers, errors, reference, done in read_rows(engine, stream, display, header, lines_before, make_fast):
         rows += 1
-        if done is not None:
-            line, outcome, decided = done
-            outcomes[outcome] += 1
-            if decided is not None:
-                exempt_by[decided] += 1
-                counts = summary.by_outcome.setdefault(outcome, {})
-                counts[decided] = counts.get(decided, 0) + 1
-            if writer is not None:
-                lines.append(f"{row},{line}")
-                if len(lines) >= 4096:
-                    out.writelines(lines)
-                    lines.clear()
-            continue
-        if answers is None:
+        if done is None and answers is None:
             invalid += 1
             for diagnostic in errors:
                 summary.add_error(diagnostic)
@@ -174,7 +161,7 @@ def _assess_stream(
                 lines.clear()
                 writer.writerow(error_row(row, reference, errors, version))
             continue
-        line, outcome, decided = results.encode(answers)
+        line, outcome, decided = done if done is not None else results.encode(answers)
         outcomes[outcome] += 1
         if decided is not None:
             exempt_by[decided] += 1

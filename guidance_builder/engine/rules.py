@@ -24,7 +24,6 @@ from guidance_builder.rules.values import long_date, money, words
 from guidance_builder.structure import AnchorIndex
 
 PLACEHOLDER = re.compile(r"\{(fact|not_chosen|threshold):([A-Za-z0-9_.]+)\}")
-THRESHOLD_PARTS = ("amount", "from", "authority_type")
 
 Answers = Mapping[str, object]
 

@@ -149,18 +149,6 @@ class RulesEnvironment:
             raise ValueError(str(result.value()))
         return result.plain_value()
 
-    def activation(self, values: Mapping[str, object]):
-        data = {name: _cel_value(value) for name, value in values.items()}
-        data.update(self.constants)
-        return self._env.Activation(data)
-
-    @staticmethod
-    def evaluate(compiled, activation) -> object:
-        result = compiled.eval(activation)
-        if result.type() == cel.Type.ERROR:
-            raise ValueError(str(result.value()))
-        return result.plain_value()
-
     # Messages ---------------------------------------------------------------------
 
     def _explain(self, message: str, source: str) -> list[ConditionProblem]:
