@@ -38,7 +38,7 @@ def test_the_example_in_text(tmp_path):
     assert result.code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "Contract: HO-IRC-2026-01 (Immigration removal centre operation)"
-    assert "Outcome: exempt (Exempt)" in lines
+    assert "Outcome: keep_and_review (Keep the service outsourced for now, and review by a date)" in lines
     assert "Exemptions that apply: good_reason" in lines
     assert "Criteria met: at_risk_contact, coercive_powers, rights_infringement" in lines
     assert any(line.startswith("Threshold: £135,018 for central_government, in force from 1 January 2026") for line in lines)
@@ -67,20 +67,20 @@ def test_the_example_in_json(tmp_path):
         "guidance_version",
     }
     assert data["reference"] == "HO-IRC-2026-01"
-    assert data["outcome"] == "exempt"
-    assert data["exemptions"] == ["good_reason"]
+    assert data["outcome"] == "keep_and_review"
+    assert data["exemptions"] == ["good_reason"] and data["decided_by"] == ["good_reason"]
     assert data["threshold"] == {
         "amount_gbp": 135018,
         "authority_type": "central_government",
         "in_force_from": "2026-01-01",
         "reference": data["threshold"]["reference"],
     }
-    assert data["path"] == ["event", "tests", "relevant", "threshold", "parties", "reason"]
+    assert data["path"] == ["event", "tests", "relevant", "threshold", "parties", "reason", "review"]
     for reason in data["reasons"]:
         assert set(reason) == {"text", "paragraph", "anchor", "cites", "step"}
         assert reason["paragraph"].startswith(("paragraph ", "step "))
         assert reason["anchor"] and reason["text"].endswith(".")
-    assert data["reasons"][-1]["cites"] == "outcome.exempt"
+    assert data["reasons"][-1]["cites"] == "outcome.keep_and_review"
     assert data["guidance_version"] == yaml.safe_load((ROOT / "content" / "guidance.yaml").read_text(encoding="utf-8"))["version"]
 
 
@@ -105,7 +105,7 @@ def test_the_published_schema_is_up_to_date():
         "event_date",
         "criteria",
     }
-    assert set(schema["properties"]) == set(schema["required"]) | {"good_reason"}
+    assert set(schema["properties"]) == set(schema["required"]) | {"good_reason", "insourcing"}
     props = schema["properties"]
     assert set(props["criteria"]["required"]) == {"at_risk_contact", "coercive_powers", "rights_infringement"}
     assert props["authority"]["properties"]["type"]["enum"] == ["central_government", "local_authority", "other_public_authority"]

@@ -59,8 +59,8 @@ def test_exemption_deleted_from_yaml_while_prose_mentions_it(project: Path) -> N
     path.write_text(text[:start] + text[end:])
     check_fails(
         project,
-        "content/exemptions.yaml:",
-        "exemptions must include 'inter_authority'",
+        "content/procedure.yaml:",
+        "step 'parties' asks about the exemption 'inter_authority', which is not defined",
         "'{ref:exemption.inter_authority}' points at nothing in the guidance",
         "no exemption has the id 'inter_authority'",
     )
@@ -70,8 +70,8 @@ def test_renamed_exemption_id_is_reported_with_the_new_name(project: Path) -> No
     edit(project / "content" / "exemptions.yaml", "id: inter_authority", "id: inter_authorities")
     check_fails(
         project,
-        "exemptions must include 'inter_authority' (did you mean 'inter_authorities'?)",
-        "step 'parties' asks about the exemption 'inter_authority'",
+        "step 'parties' asks about the exemption 'inter_authority', which is not defined (did you mean 'inter_authorities'?)",
+        "'{ref:exemption.inter_authority}' points at nothing in the guidance (did you mean 'exemption.inter_authorities'?)",
     )
 
 
