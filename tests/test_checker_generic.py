@@ -66,9 +66,12 @@ BASE = {
     "good_reason.ground": "insufficient_capacity",
     "good_reason.evidence": "Workforce plan, April 2026",
     "good_reason.support_considered": ["model_contract", "government_legal_department", "councillor_collaboration"],
+    "insourcing.scope": "",
 }
 PATHS = [
-    ("a good reason with every support measure", {}, True, "exempt"),
+    ("a good reason with every support measure", {}, True, "keep_and_review"),
+    ("a good reason that is not about capacity", {"good_reason.ground": "risk_mitigation"}, False, "exempt"),
+    ("only part of the service", {"good_reason.ground": "", "insourcing.scope": "part"}, False, "insource_part"),
     ("no event", {"event": "none"}, False, "no_assessment_due"),
     ("no test met", {"criteria.at_risk_contact": False}, False, "not_in_scope"),
     ("not a relevant contract", {"relevant_contract": False}, True, "exempt"),
@@ -328,10 +331,12 @@ def test_a_step_with_nothing_left_to_ask_is_passed_through(chromium, tmp_path) -
         page.wait_for_selector("#checker[data-ready=true]")
         driver = Driver(page, keyboard=False, program=PROGRAM)
         told, screens = driver.run(answers)
-        assert screens == ["event", "tests", "relevant", "threshold", "reason"] and "provider.type" not in told
+        assert screens == ["event", "tests", "relevant", "threshold", "reason", "scope"] and "provider.type" not in told
         steps = [r[2] for r in page.evaluate(READ_OUTCOME)["reasons"]]
         assert "parties" in steps and page.get_attribute("section.outcome", "data-outcome") == "insource"
         page.click("section.outcome button:text-is('Back')")
+        assert page.get_attribute("form.step", "data-step") == "scope"
+        page.click("form.step button:text-is('Back')")
         assert page.get_attribute("form.step", "data-step") == "reason"
         page.click("form.step button:text-is('Back')")
         assert page.get_attribute("form.step", "data-step") == "threshold"

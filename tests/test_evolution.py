@@ -49,6 +49,7 @@ PAGE_ANSWERS = {
     "good_reason.ground": "",
     "good_reason.evidence": "",
     "good_reason.support_considered": [],
+    "insourcing.scope": "",
 }
 
 
