@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -27,8 +28,8 @@ def hashes(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_the_bundled_content_ships_two_editions() -> None:
-    assert BUNDLED == ["0.1.0", "0.2.0"]
+def test_the_bundled_content_ships_its_editions() -> None:
+    assert BUNDLED == ["0.1.0", "0.2.0", "0.3.0"]
     first = json.loads((ROOT / "editions" / "0.1.0" / "manifest.json").read_text())
     assert first["status"] == "consultation"
     thresholds = (ROOT / "editions" / "0.1.0" / "content" / "thresholds.yaml").read_text()
@@ -111,10 +112,9 @@ def test_the_newer_edition_lists_its_changes_beside_the_summary(project_with_edi
     content = project_with_editions / "content"
     guidance = content / "guidance.yaml"
     guidance.write_text(
-        guidance.read_text()
-        .replace("version: 0.2.0", "version: 0.3.0")
+        re.sub(r"publication_date: \S+", "publication_date: 2027-02-02", guidance.read_text())
+        .replace(f"version: {VERSION}", f"version: {NEXT_VERSION}")
         .replace("change_type: major", "change_type: minor")
-        .replace("publication_date: 2026-01-12", "publication_date: 2026-02-02")
     )
     thresholds = content / "thresholds.yaml"
     old = "      - amount: 207720\n        from: 2026-01-01"
@@ -123,16 +123,18 @@ def test_the_newer_edition_lists_its_changes_beside_the_summary(project_with_edi
     criteria.write_text(criteria.read_text().replace("name: Exercise of coercive powers", "name: Use of coercive powers"))
     result = run_cli("build", "--no-pdf", project=project_with_editions)
     assert result.code == 0, result.stderr
-    page = lxml.html.fromstring((project_with_editions / "build" / "site" / "0.3.0" / "guidance.html").read_bytes())
+    page = lxml.html.fromstring((project_with_editions / "build" / "site" / NEXT_VERSION / "guidance.html").read_bytes())
     rows = page.get_element_by_id("changes-table").findall(".//tbody/tr")
-    assert [row[0].text_content().strip() for row in rows] == ["0.3.0", "0.2.0", "0.1.0"]
-    assert [cell.text_content().strip() for cell in rows[0][1:3]] == ["2 February 2026", "Minor"]
+    published = sorted((p.name for p in (ROOT / "editions").iterdir() if p.is_dir()), key=lambda v: tuple(map(int, v.split("."))), reverse=True)
+    assert [row[0].text_content().strip() for row in rows] == [NEXT_VERSION, *published]
+    assert [cell.text_content().strip() for cell in rows[0][1:3]] == ["2 February 2027", "Minor"]
     changes = [(" ".join(li.text_content().split()), li.find("a").get("href")) for li in rows[0].findall(".//li")]
     assert changes == [
-        ("Changed criterion: coercive powers (paragraph 4.4) (changed: name)", "#criterion-coercive-powers"),
-        ("Changed threshold: Local authorities: £207,720 to £209,999 from 1 January 2026 (annex-thresholds)", "#thresholds-table"),
+        ("Changed criterion: Use of coercive powers (paragraph 4.4): name changed", "#criterion-coercive-powers"),
+        ("Changed threshold: Local authorities: £207,720 to £209,999 from 1 January 2026 (annex B)", "#thresholds-table"),
     ]
-    assert "Added threshold" in rows[1].text_content() and "Changed definition" in rows[1].text_content()
+    older = next(row for row in rows if row[0].text_content().strip() == "0.2.0")
+    assert "Added threshold" in older.text_content() and "Changed definition" in older.text_content()
 
 
 def test_publish_freezes_a_new_edition_once(project_with_editions: Path) -> None:
