@@ -25,7 +25,7 @@ from guidance_builder.pipeline import load_edition
 from guidance_builder.project import Project
 from guidance_builder.render.addresses import ASSET_PREFIX
 from guidance_builder.render.pdf import render_pdf
-from tests.conftest import copy_project, run_cli
+from tests.conftest import VERSION, copy_project, run_cli
 
 DOCUMENTS = ["guidance.pdf", "model-contract.pdf", "assessment-record.pdf"]
 HAS_TABLES = {"guidance.pdf", "model-contract.pdf"}
@@ -126,7 +126,8 @@ def test_bookmarks_follow_the_headings(document, book: Rulebook) -> None:
         numbered, annexes = iter(range(1, 100)), iter("ABCDEFGHIJ")
         expected = [f"Annex {next(annexes)} {s.title}" if s.annex else f"Section {next(numbered)} {s.title}" for s in book.meta.sections]
         assert titles == ["Contents", *expected]
-    assert targets == sorted(targets) and len(set(targets)) == len(targets), f"{name}: bookmarks out of order: {targets}"
+    # In reading order; two short parts may start on the same page.
+    assert targets == sorted(targets), f"{name}: bookmarks out of order: {targets}"
     for title, target in zip(titles, targets, strict=True):
         shown = pages[target].lower()  # a tag such as "Optional" is shown in capitals
         assert all(word.lower() in shown for word in title.split()), f"{name}: '{title}' opens page {target + 1}, which does not show it"
@@ -157,7 +158,7 @@ def figured_guidance(tmp_path_factory) -> Path:
     template.write_text(text.replace('<main id="main">', f'<main id="main">{image}', 1), encoding="utf-8")
     result = run_cli("build", project=project)
     assert result.code == 0, result.stderr
-    return project / "build" / "site" / "0.2.0" / "guidance.pdf"
+    return project / "build" / "site" / VERSION / "guidance.pdf"
 
 
 def test_every_figure_has_alternative_text(document, figured_guidance: Path) -> None:
