@@ -125,7 +125,9 @@ def test_the_newer_edition_lists_its_changes_beside_the_summary(project_with_edi
     assert result.code == 0, result.stderr
     page = lxml.html.fromstring((project_with_editions / "build" / "site" / NEXT_VERSION / "guidance.html").read_bytes())
     rows = page.get_element_by_id("changes-table").findall(".//tbody/tr")
-    published = sorted((p.name for p in (ROOT / "editions").iterdir() if p.is_dir()), key=lambda v: tuple(map(int, v.split("."))), reverse=True)
+    published = sorted(
+        (p.name for p in (ROOT / "editions").iterdir() if p.is_dir()), key=lambda v: tuple(map(int, v.split("."))), reverse=True
+    )
     assert [row[0].text_content().strip() for row in rows] == [NEXT_VERSION, *published]
     assert [cell.text_content().strip() for cell in rows[0][1:3]] == ["2 February 2027", "Minor"]
     changes = [(" ".join(li.text_content().split()), li.find("a").get("href")) for li in rows[0].findall(".//li")]

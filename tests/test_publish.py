@@ -16,11 +16,11 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import ROOT, copy_project, run_cli
+from conftest import NEXT_VERSION, ROOT, VERSION, copy_project, run_cli
 
 READ_FILES = sorted(
-    p.relative_to(ROOT / "editions" / "0.2.0" / "content").as_posix()
-    for p in (ROOT / "editions" / "0.2.0" / "content").rglob("*")
+    p.relative_to(ROOT / "editions" / VERSION / "content").as_posix()
+    for p in (ROOT / "editions" / VERSION / "content").rglob("*")
     if p.is_file()
 )
 """What the bundled edition reads: every file of its frozen content."""
@@ -32,7 +32,7 @@ def next_edition(root: Path) -> Path:
     guidance = project / "content" / "guidance.yaml"
     guidance.write_text(
         guidance.read_text(encoding="utf-8")
-        .replace("version: 0.2.0", "version: 0.3.0")
+        .replace(f"version: {VERSION}", f"version: {NEXT_VERSION}")
         .replace("change_type: major", "change_type: minor"),
         encoding="utf-8",
     )
@@ -46,7 +46,7 @@ def test_publish_freezes_only_the_files_the_edition_reads(tmp_path: Path):
     (project / "content" / "sections" / "notes.md").write_text("Drafting notes, named by no section.\n", encoding="utf-8")
     result = run_cli("publish", project=project)
     assert result.code == 0, result.stderr
-    frozen = project / "editions" / "0.3.0" / "content"
+    frozen = project / "editions" / NEXT_VERSION / "content"
     assert sorted(p.relative_to(frozen).as_posix() for p in frozen.rglob("*") if p.is_file()) == READ_FILES
     # The working content is that edition, whatever else lies beside it in content/.
     checked = run_cli("check", project=project)
@@ -115,12 +115,14 @@ def test_two_publishes_at_once_give_one_edition_and_one_clear_refusal(tmp_path: 
             if process is not None and process.poll() is None:
                 process.kill()
     assert first.returncode == 0, first_err
-    assert "published version 0.3.0" in first_out
+    assert f"published version {NEXT_VERSION}" in first_out
     assert second.returncode == 2, second_err
-    assert second_err.splitlines()[0].endswith("version 0.3.0 is already published (set a new version in guidance.yaml first)"), second_err
+    assert second_err.splitlines()[0].endswith(f"version {NEXT_VERSION} is already published (set a new version in guidance.yaml first)"), (
+        second_err
+    )
     assert "internal error" not in second_err and "Traceback" not in second_err
-    manifest = json.loads((project / "editions" / "0.3.0" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["version"] == "0.3.0"
+    manifest = json.loads((project / "editions" / NEXT_VERSION / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["version"] == NEXT_VERSION
     assert [p.name for p in (project / "editions").iterdir() if p.name.startswith(".") and p.name != ".publish.lock"] == []
     checked = run_cli("check", project=project)  # the edition on disk is whole and verifies
     assert checked.code == 0, checked.stderr

@@ -7,6 +7,7 @@ problem is one line with file:line:column, from the positions the YAML loader ke
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from guidance_builder.diagnostics import ContentError, Diagnostics, describe_value, did_you_mean
@@ -113,9 +114,9 @@ class ContractReader:
                 siblings = self._children(".".join(str(p) for p in prefix))
                 noun = self._noun(prefix)
                 hint = did_you_mean(key, siblings)
-                if hint:
-                    close = hint.split("'")[1]
-                    explained.add(".".join([*map(str, prefix), close]))
+                close = difflib.get_close_matches(key, siblings, n=1, cutoff=0.6)
+                if close:
+                    explained.add(".".join([*map(str, prefix), close[0]]))
                 diagnostics.error(
                     doc.location(path),
                     f"unknown {noun} '{_short(key)}'",
