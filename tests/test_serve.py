@@ -14,13 +14,13 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_project, run_cli
+from conftest import ROOT, VERSION, copy_project, run_cli
+from waiting import give_up_after
 
 
 class Served:
@@ -47,14 +47,14 @@ class Served:
 
     def wait_for(self, wanted, after: int = 0, timeout: float = 120) -> str:
         """The first line from `after` on that `wanted` accepts; fails if the command ends first."""
-        deadline = time.monotonic() + timeout
+        expired = give_up_after(timeout)
         with self.changed:
             while True:
                 for line in self.lines[after:]:
                     if wanted(line):
                         return line
                 assert self.process.poll() is None, "serve stopped:\n" + "\n".join(self.lines)
-                assert time.monotonic() < deadline, "serve never said it:\n" + "\n".join(self.lines)
+                assert not expired(), "serve never said it:\n" + "\n".join(self.lines)
                 self.changed.wait(1)
 
     def get(self, path: str) -> tuple[int, str]:
@@ -89,19 +89,19 @@ def test_a_template_syntax_error_shows_in_the_page_and_serve_keeps_watching(serv
     template.write_text(good + "\n{% if %}\n", encoding="utf-8")
     line = served.wait_for(lambda line: "template error" in line, after=seen)
     assert line.startswith("templates/guidance.html:"), line
-    status, page = served.get("/0.2.0/guidance.html")
+    status, page = served.get(f"/{VERSION}/guidance.html")
     assert status == 200 and "template error" in page and "templates/guidance.html" in page
     seen = len(served.lines)
     template.write_text(good, encoding="utf-8")  # the drafter fixes it: the next save rebuilds
     served.wait_for(lambda line: line.startswith("rebuilt"), after=seen)
-    status, page = served.get("/0.2.0/guidance.html")
+    status, page = served.get(f"/{VERSION}/guidance.html")
     assert status == 200 and "template error" not in page
     assert "Traceback" not in served.stop()
 
 
 def test_odd_paths_get_the_sites_own_404_and_no_listing(served: Served):
     own = (served.get("/404.html")[1].split("<title>", 1)[1]).split("</title>", 1)[0]
-    for path in ("/%00", "/nowhere.html", "/assets/", "/latest/", "/0.2.0/", "/assets/%00.css"):
+    for path in ("/%00", "/nowhere.html", "/assets/", "/latest/", f"/{VERSION}/", "/assets/%00.css"):
         status, page = served.get(path)
         assert status == 404, path
         assert f"<title>{own}</title>" in page, f"{path} did not get the site's 404.html"

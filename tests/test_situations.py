@@ -19,15 +19,21 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project
+from conftest import ROOT, VERSION, copy_project
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 NOBODY = 65534
 SITUATIONS: list[dict] = yaml.safe_load((HOSTILE / "situations.yaml").read_text(encoding="utf-8"))["situations"]
+VERSION_LINE = next(
+    n
+    for n, line in enumerate((ROOT / "content" / "guidance.yaml").read_text(encoding="utf-8").splitlines(), 1)
+    if line.startswith("version:")
+)
+"""The line of guidance.yaml that holds the version (messages about the version point at it)."""
 
 
 def fill(text: str, here: Path) -> str:
-    return text.replace("{here}", str(here))
+    return text.replace("{here}", str(here)).replace("{version}", VERSION).replace("{version_line}", str(VERSION_LINE))
 
 
 def set_up(steps: list[dict], here: Path) -> None:
