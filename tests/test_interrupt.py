@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, VERSION, copy_project, run_cli
+from waiting import give_up_after
 
 from guidance_builder.publish import recover
 
@@ -62,18 +63,20 @@ def start(*args: str, project: Path, cwd: Path | None = None) -> subprocess.Pope
     return subprocess.Popen(command, cwd=cwd or ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
-def stop(process: subprocess.Popen, sig: signal.Signals) -> tuple[int, str]:
-    """Send `sig` to the process alone (as `kill PID` would), wait for it, and check that no
-    process of its session outlives it for long (a PDF worker must not run on, orphaned)."""
-    process.send_signal(sig)
-    _, stderr = process.communicate(timeout=60)
-    deadline = time.monotonic() + 10
-    while session_processes(process.pid) and time.monotonic() < deadline:
+def stop(process: subprocess.Popen, sig: signal.Signals | None) -> tuple[int, str]:
+    """Send `sig` to the process alone (as `kill PID` would; None if it signals itself), wait for
+    it, and check that no process of its session outlives it for long (a PDF worker must not
+    run on, orphaned)."""
+    if sig is not None:
+        process.send_signal(sig)
+    _, stderr = process.communicate(timeout=300)
+    expired = give_up_after(10)
+    while session_processes(process.pid) and not expired():
         time.sleep(0.1)
     orphans = session_processes(process.pid)
     if orphans:
         os.killpg(process.pid, signal.SIGKILL)  # tidy up what this test started, then fail
-    assert not orphans, f"processes {orphans} outlived the build killed with {sig.name}"
+    assert not orphans, f"processes {orphans} outlived the build killed with {sig.name if sig else 'its own signal'}"
     return process.returncode, stderr
 
 
@@ -95,11 +98,22 @@ def test_a_build_killed_midway_leaves_the_previous_site(built: Path, sig: signal
     site = built / "build" / "site"
     before = site_hashes(site)
     retitle(built, f"(interrupted by {sig.name})")
-    process = start("build", project=built)
-    # Midway: the content is checked within a second or two; the PDFs take several more.
-    time.sleep(2.5)
-    assert process.poll() is None, "the build finished before it could be interrupted: nothing was tested"
-    code, stderr = stop(process, sig)
+    # Midway, for certain: the build signals itself (as `kill PID` would) the moment the first
+    # document goes to a PDF worker, with the content checked and nothing yet written.
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            SIGNAL_ON_FIRST_RENDER.replace("os.killpg(os.getpgrp(), ", "os.kill(os.getpid(), ").replace("{sig}", sig.name),
+        ]
+        + ["--project", str(built), "build"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    code, stderr = stop(process, None)
     assert code in EXPECTED_EXIT[sig], f"exit {code}\n{stderr}"
     assert "Traceback" not in stderr
     if sig != signal.SIGKILL:
@@ -182,8 +196,9 @@ def test_assess_out_killed_midway_keeps_the_previous_results(tmp_path: Path, sig
 
     columns = register_columns(load_engine(Project.at(ROOT)))
     row = dict.fromkeys(columns, "")
-    row.update(reference="HC-1", title="Care", authority_name="Council", authority_type="local_authority", provider_name="Care Ltd")
-    row.update(provider_type="private", relevant_contract="true", value_gbp="4500000", event="expiry", event_date="2026-09-30")
+    row.update({"reference": "HC-1", "title": "Care", "authority.name": "Council", "authority.type": "local_authority"})
+    row.update({"provider.name": "Care Ltd", "provider.type": "private", "relevant_contract": "true", "value_gbp": "4500000"})
+    row.update({"event": "expiry", "event_date": "2026-09-30"})
     row.update({c: "false" for c in columns if c.startswith("criteria.")})
     (tmp_path / "results.csv").write_text(PREVIOUS, encoding="utf-8")
     os.mkfifo(tmp_path / "register.csv")
@@ -193,8 +208,8 @@ def test_assess_out_killed_midway_keeps_the_previous_results(tmp_path: Path, sig
         for _ in range(2000):
             feed.write(",".join(row[c] for c in columns) + "\n")
         feed.flush()
-        deadline = time.monotonic() + 30
-        while not list(tmp_path.glob(".results.csv.*.tmp")) and time.monotonic() < deadline:
+        expired = give_up_after(30)
+        while not list(tmp_path.glob(".results.csv.*.tmp")) and not expired():
             time.sleep(0.05)
         assert list(tmp_path.glob(".results.csv.*.tmp")), "the assessment never started writing"
         assert process.poll() is None
@@ -247,8 +262,8 @@ def test_a_signal_to_the_whole_group_during_a_pdf_render_prints_no_traceback(tmp
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
-    deadline = time.monotonic() + 10
-    while session_processes(process.pid) and time.monotonic() < deadline:
+    expired = give_up_after(10)
+    while session_processes(process.pid) and not expired():
         time.sleep(0.1)
     assert not session_processes(process.pid), "a worker outlived the interrupted command"
     assert process.returncode in EXPECTED_EXIT[sig], f"exit {process.returncode}\n{stderr}"

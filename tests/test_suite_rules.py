@@ -11,8 +11,6 @@ import pytest
 from hypothesis import settings
 
 TESTS = Path(__file__).resolve().parent
-OWNED_ELSEWHERE = {"test_interrupt.py"}
-"""Its waits are being replaced by a build that is certainly still running (issue 16, item 24), in another change."""
 CLOCKS = {"time.time", "time.monotonic", "time.perf_counter", "time.process_time"}
 SKIPS = {"pytest.skip", "pytest.importorskip", "pytest.mark.skip", "pytest.mark.skipif", "pytest.mark.xfail", "pytest.xfail"}
 
@@ -41,9 +39,7 @@ def test_the_scan_finds_a_clock_and_a_skip():
     assert used & CLOCKS == {"time.perf_counter"} and used & SKIPS == {"pytest.mark.skipif"}
 
 
-@pytest.mark.parametrize(
-    "path", sorted(p for p in TESTS.glob("test_*.py") if p.name not in OWNED_ELSEWHERE | {Path(__file__).name}), ids=lambda p: p.name
-)
+@pytest.mark.parametrize("path", sorted(p for p in TESTS.glob("test_*.py") if p.name != Path(__file__).name), ids=lambda p: p.name)
 def test_no_test_reads_the_clock_or_skips(path: Path):
     used = dotted_names(path.read_text(encoding="utf-8"))
     assert not used & CLOCKS, f"{path.name} reads the clock ({', '.join(sorted(used & CLOCKS))}): a timing belongs in benchmarks/"
