@@ -30,6 +30,15 @@ def _content_version() -> str:
     return found.group(1)
 
 
+def interruptible() -> None:
+    """For a child process: Ctrl-C (SIGINT) as a terminal's foreground command has it. A test run
+    started in the background (`cmd &`) inherits SIGINT ignored, and Python then never turns
+    it into KeyboardInterrupt; tests that interrupt a command must not depend on that."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 VERSION = _content_version()
 """The bundled content's version (also the newest published edition)."""
 NEXT_VERSION = ".".join([*VERSION.split(".")[:1], str(int(VERSION.split(".")[1]) + 1), "0"])

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, VERSION, copy_project, run_cli
+from conftest import ROOT, VERSION, copy_project, interruptible, run_cli
 from waiting import give_up_after
 
 from guidance_builder.publish import recover
@@ -60,7 +60,15 @@ def session_processes(session: int) -> list[int]:
 
 def start(*args: str, project: Path, cwd: Path | None = None) -> subprocess.Popen:
     command = [sys.executable, "-m", "guidance_builder", "--project", str(project), *args]
-    return subprocess.Popen(command, cwd=cwd or ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen(
+        command,
+        cwd=cwd or ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=interruptible,
+    )
 
 
 def stop(process: subprocess.Popen, sig: signal.Signals | None) -> tuple[int, str]:
@@ -112,6 +120,7 @@ def test_a_build_killed_midway_leaves_the_previous_site(built: Path, sig: signal
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=interruptible,
     )
     code, stderr = stop(process, None)
     assert code in EXPECTED_EXIT[sig], f"exit {code}\n{stderr}"
@@ -256,6 +265,7 @@ def test_a_signal_to_the_whole_group_during_a_pdf_render_prints_no_traceback(tmp
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=interruptible,
     )
     try:
         _, stderr = process.communicate(timeout=300)

@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, VERSION, copy_project, run_cli
+from conftest import ROOT, VERSION, copy_project, interruptible, run_cli
 from waiting import give_up_after
 
 
@@ -32,6 +32,7 @@ class Served:
             stderr=subprocess.PIPE,
             text=True,
             start_new_session=True,
+            preexec_fn=interruptible,
         )
         self.lines: list[str] = []
         self.changed = threading.Condition()
