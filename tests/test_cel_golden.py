@@ -66,3 +66,25 @@ def test_the_golden_file_covers_what_the_rules_use():
     for construct in ("&&", "||", "!", "?", " in ", "size(", ".all(", ".exists(", "threshold(", "timestamp(", "=="):
         assert construct in expressions, construct
     assert sum(1 for case in GOLDEN if case.get("error")) >= 3
+
+
+class _InterruptedOnce(Thresholds):
+    interrupted = False
+
+    def call(self, kind, on):
+        if not self.interrupted:
+            self.interrupted = True
+            raise KeyboardInterrupt
+        return super().call(kind, on)
+
+
+def test_ctrl_c_during_threshold_is_still_ctrl_c():
+    """cel-expr-python turns an exception in a Python function into a CEL error ("ABORTED");
+    Ctrl-C arriving while `threshold()` runs must still stop the command as Ctrl-C."""
+    facts = [FactSpec("kind", "text", "kind"), FactSpec("on", "date", "on")]
+    env = RulesEnvironment(facts, {}, _InterruptedOnce({"x": [(datetime.date(2025, 1, 1), 5)]}))
+    compiled = env.compile('threshold(kind, on) > 0')
+    data = {"kind": "x", "on": cel_value(datetime.date(2026, 1, 1))}
+    with pytest.raises(KeyboardInterrupt):
+        env.run(compiled, data)
+    assert env.run(compiled, data) is True  # and the next run is an ordinary one

@@ -98,11 +98,12 @@ class RulesEnvironment:
         self.facts = {f.id: f for f in facts}
         self.constants = {name: list(values) for name, values in constants.items() if name not in self.facts}
         self.thresholds = thresholds
+        self._escaped: BaseException | None = None
         variables = {f.id: _TYPES[f.cel_type] for f in facts}
         variables.update({name: _TYPES["list<string>"] for name in self.constants})
         declaration = cel.FunctionDecl(
             "threshold",
-            [cel.Overload("threshold_string_timestamp", cel.Type.INT, [cel.Type.STRING, cel.Type.TIMESTAMP], impl=thresholds.call)],
+            [cel.Overload("threshold_string_timestamp", cel.Type.INT, [cel.Type.STRING, cel.Type.TIMESTAMP], impl=self._threshold)],
         )
         self._env = cel.NewEnv(variables=variables, functions=[declaration])
         self._bare = cel.NewEnv(functions=[declaration])
@@ -146,8 +147,20 @@ class RulesEnvironment:
         """Evaluate with plain data: {fact id: its CEL value} (see `cel_value`) and the lists it reads."""
         result = compiled.eval(data=data)
         if result.type() == cel.Type.ERROR:
+            escaped, self._escaped = self._escaped, None
+            if escaped is not None:
+                raise escaped
             raise ValueError(str(result.value()))
         return result.plain_value()
+
+    def _threshold(self, kind: str, on: datetime.datetime) -> int:
+        # cel-expr-python turns anything a Python function raises into a CEL error value,
+        # Ctrl-C and SIGTERM included ("ABORTED"); keep it, so `run` raises it again.
+        try:
+            return self.thresholds.call(kind, on)
+        except BaseException as error:
+            self._escaped = error
+            raise
 
     # Messages ---------------------------------------------------------------------
 
