@@ -83,7 +83,7 @@ def test_ctrl_c_during_threshold_is_still_ctrl_c():
     Ctrl-C arriving while `threshold()` runs must still stop the command as Ctrl-C."""
     facts = [FactSpec("kind", "text", "kind"), FactSpec("on", "date", "on")]
     env = RulesEnvironment(facts, {}, _InterruptedOnce({"x": [(datetime.date(2025, 1, 1), 5)]}))
-    compiled = env.compile('threshold(kind, on) > 0')
+    compiled = env.compile("threshold(kind, on) > 0")
     data = {"kind": "x", "on": cel_value(datetime.date(2026, 1, 1))}
     with pytest.raises(KeyboardInterrupt):
         env.run(compiled, data)
