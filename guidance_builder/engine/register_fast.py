@@ -3,24 +3,92 @@ read and decided once.
 
 A fact is *per row* when its value is nearly always new (money, whole numbers, dates, and
 text no condition reads: references, titles, names). The cells of every other fact form a
-row's *profile*; the first row with a profile is read and checked in full, and each later
-row with the same profile only has its per-row cells checked, and only the conditions that
-read a per-row fact evaluated. Anything unusual returns None and takes the full path, so
-the result is always what `RowReader.read` and `ResultWriter.encode` give
-(tests/test_assess_register.py compares them on generated registers).
+row's *profile*. The first row with a profile is read and checked in full, and what the
+profile fixes is kept: the answers of every condition that reads no per-row fact, and
+the answers a reason quotes. Each later row with that profile only has its per-row cells
+checked and the few conditions that read them run, all in one CEL evaluation. Its result
+row's plan (register_rows.py) is then found by (what the profile fixes, those conditions'
+values, the threshold in force), and only its own values are filled in.
+
+Anything unusual returns None and takes the full path, so the result is always what
+`RowReader.read` and `ResultWriter.encode` give (tests/test_assess_register.py compares
+them on generated registers).
 """
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections.abc import Callable
+from typing import NamedTuple
 
-from guidance_builder.engine.register_rows import ResultWriter, per_row_facts
+from cel_expr_python import cel
+
+from guidance_builder.engine.register_rows import ResultWriter, condition_sources, per_row_facts
 from guidance_builder.engine.rules import Engine
+from guidance_builder.rules.cel import ConditionError
 from guidance_builder.rules.values import MAX_DIGITS, parse_date
 
 CACHE_LIMIT = 20_000
+ARENA_EVALUATIONS = 1_000
+"""Evaluations that share one CEL arena (memory): sharing saves a quarter of the time of each."""
 _INVALID = object()
+_FAILED = object()
+"""A condition that could not be evaluated for a profile (the full path reports it if it matters)."""
+
+
+class Profile(NamedTuple):
+    static: dict
+    """The answers of the profile's own facts."""
+    unasked: frozenset[str]
+    """Per-row facts the profile does not ask (their cells must be empty)."""
+    decided: dict[str, bool]
+    """The answer of every item whose condition reads no per-row fact."""
+    values: tuple
+    """The value of each condition that reads no per-row fact (see `FastRows.static_sources`)."""
+    fixed: int
+    """What the profile fixes of the result, as a small number (equal for profiles that read the same)."""
+
+
+class RowConditions:
+    """The conditions that read a per-row fact, evaluated together for one row's answers."""
+
+    def __init__(self, engine: Engine, sources: list[str]):
+        env = engine.env
+        self.count = len(sources)
+        self.sources = sources
+        reads = {name for source in sources for name in env.reads(source)}
+        self.reads = [f.id for f in engine.facts if f.id in reads]
+        self.converters = [engine.converter(f) for f in self.reads]
+        self.compiled = None
+        if sources:
+            # One evaluation instead of one per condition: a list of them, each in brackets and
+            # ending on its own line, so that a `//` comment in one cannot swallow the rest.
+            together = "[" + ",\n".join(f"({source}\n)" for source in sources) + "]"
+            try:
+                self.compiled = env.compile(together, want_bool=False)
+            except ConditionError:
+                self.compiled = None
+            self.constants = {name: values for source in sources for name, values in env.constants_read(source).items()}
+        self.run = env.run
+        self._arena, self._left = cel.Arena(), ARENA_EVALUATIONS
+
+    def values(self, answers: dict) -> tuple | None:
+        """Every condition's value, or None if the evaluation failed (the full path then decides)."""
+        if not self.count:
+            return ()
+        if self.compiled is None:
+            return None
+        data = {name: convert(answers[name]) for name, convert in zip(self.reads, self.converters, strict=True)}
+        if self.constants:
+            data.update(self.constants)
+        self._left -= 1
+        if not self._left:  # values made in an arena stay until it goes: start a new one now and then
+            self._arena, self._left = cel.Arena(), ARENA_EVALUATIONS
+        try:
+            return tuple(self.run(self.compiled, data, self._arena))
+        except ValueError:
+            return None
 
 
 class FastRows:
@@ -40,8 +108,19 @@ class FastRows:
         self.row_facts = [
             (fact.id, fact.type, fact.optional or bool(fact.asked_when), column) for fact, column, _ in columns if fact.id in per_row
         ]
+        reads = engine.env.reads
+        dynamic = [item.condition for item in results.dynamic_items]
+        cases = [case.when for cases in results.per_row_cases.values() for case in cases if case.when]
+        self.conditions = RowConditions(engine, dynamic + cases)
+        self.dynamic_keys = [item.key for item in results.dynamic_items]
+        self.static_sources = [_static_source(engine, s) for s in dict.fromkeys(condition_sources(engine)) if per_row.isdisjoint(reads(s))]
+        at = {source.text: index for index, source in enumerate(self.static_sources)}
+        self.static_items = [(item.key, at[item.condition]) for item in engine.program.items.values() if item.condition in at]
         self._dates: dict[str, object] = {}
         self._cache: dict[tuple, object] = {}
+        self._fixed: dict[tuple, int] = {}
+        self._plans: dict[tuple, object] = {}
+        self._numbers = itertools.count()  # never reused: a number stands for one `fixed` for good
         spec = engine.program.thresholds
         self.threshold_facts = (spec.type_fact, spec.date_fact) if spec.type_fact and spec.date_fact else None
 
@@ -49,13 +128,13 @@ class FastRows:
         if not self.usable or len(cells) != self.width:
             return None
         token = self._profile(cells)
-        known = self._cache.get(token)
-        if known is None:
-            known = self._learn(cells, token)
-        if known is _INVALID:
+        profile = self._cache.get(token)
+        if profile is None:
+            profile = self._learn(cells, token)
+        if profile is _INVALID:
             return None
-        static, unasked, decided = known
-        answers = dict(static)
+        answers = profile.static.copy()
+        unasked = profile.unasked
         for fact_id, kind, may_be_blank, column in self.row_facts:
             raw = cells[column] if column is not None else ""
             if raw[:1].isspace() or raw[-1:].isspace():
@@ -82,24 +161,76 @@ class FastRows:
                     return None
                 value = int(raw)
             answers[fact_id] = value
+        threshold = None
         if self.threshold_facts is not None:
             kind, on = self.threshold_facts
-            if self.engine.thresholds.index(answers[kind], answers[on]) < 0:
+            threshold = self.engine.thresholds.index(answers[kind], answers[on])
+            if threshold < 0:
                 return None
-        return self.results.encode(answers, decided, token)
+        values = self.conditions.values(answers)
+        if values is None:
+            return None
+        key = (profile.fixed, values, threshold)
+        plan = self._plans.get(key)
+        if plan is None:
+            decided = dict(profile.decided)
+            decided.update(zip(self.dynamic_keys, values[: len(self.dynamic_keys)], strict=True))
+            known = {source.text: value for source, value in zip(self.static_sources, profile.values, strict=True) if value is not _FAILED}
+            known.update(zip(self.conditions.sources, values, strict=True))
+            plan = self.results.plan(answers, decided, known)
+            if len(self._plans) >= CACHE_LIMIT:
+                self._plans.clear()
+            self._plans[key] = plan
+        return self.results.finish(self.results.encoded(plan, answers), answers)
 
     def _learn(self, cells: list[str], token: tuple) -> object:
-        """Read the first row of a profile in full: its profile's answers, or invalid."""
+        """Read the first row of a profile in full: what its profile fixes, or invalid."""
         answers, errors = self.read_full(cells, 0)
         if answers is None or errors:
             return _INVALID  # not remembered: the fault may be in this row's own cells
+        engine = self.engine
         per_row = {fact_id for fact_id, *_ in self.row_facts}
         static = {k: v for k, v in answers.items() if k not in per_row}
-        unasked = frozenset(f for f in self.engine.unasked(answers) if f in per_row)
-        dynamic = {item.key for item in self.results.dynamic_items}
-        decided = {item.key: self.engine.decide(item, answers) for item in self.engine.program.items.values() if item.key not in dynamic}
-        found = (static, unasked, decided)
+        unasked = frozenset(f for f in engine.unasked(answers) if f in per_row)
+        # Every condition that reads only the profile (items and reason cases alike) and the
+        # threshold's authority type: equal for two profiles, equal plans.
+        values = tuple(self._value(source, answers) for source in self.static_sources)
+        decided = {key: bool(values[at]) for key, at in self.static_items if values[at] is not _FAILED}
+        fixed = (values, answers[self.threshold_facts[0]] if self.threshold_facts else None)
+        number = self._fixed.get(fixed)
+        if number is None:
+            if len(self._fixed) >= CACHE_LIMIT:
+                self._fixed.clear()
+            number = self._fixed[fixed] = next(self._numbers)
+        found = Profile(static, unasked, decided, values, number)
         if len(self._cache) >= CACHE_LIMIT:
             self._cache.clear()
         self._cache[token] = found
         return found
+
+    def _value(self, source: StaticSource, answers: dict) -> object:
+        """A condition's value, remembered by the answers it reads (profiles share most of them)."""
+        key = source.key(answers)
+        found = source.memo.get(key, _FAILED)
+        if found is _FAILED and key not in source.memo:
+            try:
+                found = self.engine.evaluate(source.text, answers)
+            except ValueError:
+                found = _FAILED
+            if len(source.memo) >= CACHE_LIMIT:
+                source.memo.clear()
+            source.memo[key] = found
+        return found
+
+
+class StaticSource(NamedTuple):
+    text: str
+    key: Callable[[dict], object]
+    """The answers the condition reads, as one hashable value."""
+    memo: dict
+
+
+def _static_source(engine: Engine, text: str) -> StaticSource:
+    reads = engine.env.reads(text)
+    key = operator.itemgetter(*reads) if reads else (lambda answers: ())
+    return StaticSource(text, key, {})

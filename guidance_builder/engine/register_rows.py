@@ -8,11 +8,15 @@ marker where each such value goes, and fills the markers for each contract.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 from guidance_builder.diagnostics import Diagnostic
-from guidance_builder.engine.rules import PLACEHOLDER, Engine
-from guidance_builder.rules.values import words
+from guidance_builder.engine.rules import PLACEHOLDER, Engine, ThresholdApplied, Walk
+from guidance_builder.rules.program import Item
+from guidance_builder.rules.values import long_date, money, words
 
 REASON_SEPARATOR = " | "
 INVALID = "invalid"
@@ -93,30 +97,47 @@ def assessment_cells(a) -> list:
     ]
 
 
+class Plan(NamedTuple):
+    """The part of a result that the items' answers fix: the walk, each reason's case, the threshold."""
+
+    number: int
+    walked: Walk
+    threshold: ThresholdApplied | None
+    shown: tuple[tuple[Item, bool, str | None, int], ...]
+    """Each reason to give: the item, its answer, the step that asked it, which of its cases."""
+    shared: tuple[str, ...]
+    """The facts whose answers those reasons quote as they are (choices, yes/no): part of the result's key."""
+
+
 class ResultWriter:
     """Encodes result rows, reusing one encoding for every contract whose result reads the same.
 
-    The key is what the result is made of: the walk through the procedure (path, each reason
-    given and which of its cases), the outcome and lists, the threshold, and the answers that
-    the given reasons quote by choice. Money, dates and text a reason quotes are filled in
-    for each contract.
+    A result is made of its *plan* (the walk through the procedure, each reason's case, the
+    threshold) and the answers those reasons quote. `plan(answers)` finds the first, and
+    `encoded(plan, answers)` the row, made once for each plan and quoted answers. Money,
+    dates and text a reason quotes are left as slots and filled in for each contract
+    (`finish`). The short path (register_fast.py) finds plans by a row's profile instead.
     """
 
     def __init__(self, engine: Engine):
         self.engine = engine
         program = engine.program
         quoted: dict[str, list[str]] = {}
+        cited: dict[str, list[str]] = {}
         for item in program.items.values():
-            names = []
-            for case in (*item.yes, *item.no):
-                names += [name for kind, name in PLACEHOLDER.findall(case.text) if kind != "threshold"]
-                names += [name for _, name in PLACEHOLDER.findall(case.cites or "")]
-            quoted[item.key] = list(dict.fromkeys(names))
+            cases = (*item.yes, *item.no)
+            quoted[item.key] = list(
+                dict.fromkeys(name for case in cases for kind, name in PLACEHOLDER.findall(case.text) if kind != "threshold")
+            )
+            cited[item.key] = list(dict.fromkeys(name for case in cases for _, name in PLACEHOLDER.findall(case.cites or "")))
         every = list(dict.fromkeys(name for names in quoted.values() for name in names))
         self.per_row = [f for f in every if engine.fact[f].type in PER_ROW_TYPES]
-        self.item_shared = {key: tuple(f for f in names if f not in self.per_row) for key, names in quoted.items()}
+        # A citation names a paragraph, so the answers it is made from are part of the key whatever their type.
+        self.item_shared = {
+            key: tuple(dict.fromkeys([*(f for f in names if f not in self.per_row), *cited[key]])) for key, names in quoted.items()
+        }
         self.markers = {f: f"\x00{index}\x00" for index, f in enumerate(self.per_row)}
-        self.marker = re.compile("\x00(\\d+)\x00")
+        self._words = [_filler(engine.fact[f]) for f in self.per_row]
         self.reference = program.identity[0] if program.identity else None
         per_row = per_row_facts(engine)
         reads = engine.env.reads
@@ -127,76 +148,143 @@ class ResultWriter:
             for side, cases in (("yes", item.yes), ("no", item.no))
             if len(cases) > 1 and any(case.when and not per_row.isdisjoint(reads(case.when)) for case in cases)
         }
-        self._cache: dict[tuple, tuple[str, str, str | None]] = {}
-        self._by_profile: dict[tuple, tuple[str, str, str | None]] = {}
+        self._plans: dict[tuple, Plan] = {}
+        self._item_keys = list(program.items)
+        self._walks: dict[tuple, Walk] = {}
+        self._rows: dict[tuple, Encoded] = {}
+        self._reasons: dict[tuple, str] = {}
+        self._numbers = itertools.count()  # never reused, so a cleared cache cannot mix two plans up
         self._tail = f",{cell(engine.version)},\n"
 
-    def key(self, answers, decide=None) -> tuple:
+    def encode(self, answers) -> tuple[str, str, str | None]:
+        """(the result row after its row number, the outcome, the exemption that decided it)."""
+        return self.finish(self.encoded(self.plan(answers), answers), answers)
+
+    def plan(self, answers, decided: Mapping[str, bool] | None = None, known: Mapping[str, object] | None = None) -> Plan:
+        """The plan of a contract's result. `decided` may hold every item's answer, and `known`
+        the values of some conditions (reason cases' among them), already worked out."""
         engine = self.engine
-        walked = engine.walk(decide or (lambda item: engine.decide(item, answers)))
+        if decided is not None and len(decided) == len(self._item_keys):
+            answered = tuple(decided[key] for key in self._item_keys)
+            walked = self._walks.get(answered)
+            if walked is None:
+                if len(self._walks) >= CACHE_LIMIT:
+                    self._walks.clear()
+                walked = self._walks[answered] = engine.walk(lambda item: decided[item.key])
+        elif decided is not None:
+            walked = engine.walk(lambda item: decided[item.key] if item.key in decided else engine.decide(item, answers))
+        else:
+            walked = engine.walk(lambda item: engine.decide(item, answers))
         threshold = engine.applied_threshold(answers)
         shown = []
         for item, yes, step in walked.shown:
             cases = item.yes if yes else item.no
-            index = engine.case_index(cases, answers) if len(cases) > 1 else 0
-            shown.append((item.key, yes, step, index, tuple(answers[f] for f in self.item_shared[item.key])))
-        return (
+            shown.append((item, yes, step, self._case_index(cases, answers, known) if len(cases) > 1 else 0))
+        key = (
             walked.path,
             walked.outcome,
             walked.decided_by,
             walked.exemptions,
             walked.criteria_met,
-            tuple(shown),
+            tuple((item.key, yes, step, index) for item, yes, step, index in shown),
             (threshold.authority_type, threshold.in_force_from) if threshold else None,
         )
-
-    def encode(self, answers, decided: dict[str, bool] | None = None, profile: tuple | None = None) -> tuple[str, str, str | None]:
-        """(the result row after its row number, the outcome, the exemption that decided it).
-
-        `decided`, if given, holds the answers of the items that read no per-row fact, and
-        `profile` the row's cells that fix them (see register_fast.py): a row is then known by
-        its profile and what its own values decide, without walking the procedure again."""
-        engine = self.engine
-        quick = None
-        if decided is None:
-            key = self.key(answers)
-        else:
-            dynamic = {item.key: engine.decide(item, answers) for item in self.dynamic_items}
-            cases = tuple(
-                engine.case_index(cases, answers)
-                for (key, side), cases in self.per_row_cases.items()
-                if (dynamic.get(key, decided.get(key)) is True) == (side == "yes")
-            )
-            threshold = engine.applied_threshold(answers)
-            quick = (profile, tuple(dynamic.values()), cases, (threshold.authority_type, threshold.in_force_from) if threshold else None)
-            found = self._by_profile.get(quick)
-            if found is not None:
-                return self._finish(found, answers)
-            known = {**decided, **dynamic}
-            key = self.key(answers, lambda item: known[item.key] if item.key in known else engine.decide(item, answers))
-        found = self._cache.get(key)
+        found = self._plans.get(key)
         if found is None:
-            if len(self._cache) >= CACHE_LIMIT:
-                self._cache.clear()
-            a = self.engine.assess(answers, value_words=self.markers)
-            cells = assessment_cells(a)
-            head = ",".join(cell(c) for c in cells[:-3]) + ","
-            reasons = '"' + cells[-3].replace('"', '""') + '"'  # always quoted: filled-in words may hold commas
-            found = self._cache[key] = (head + reasons, a.outcome, a.decided_by[0] if a.decided_by else None)
-        if quick is not None:
-            if len(self._by_profile) >= CACHE_LIMIT:
-                self._by_profile.clear()
-            self._by_profile[quick] = found
-        return self._finish(found, answers)
+            if len(self._plans) >= CACHE_LIMIT:
+                self._plans.clear()
+            shared = tuple(dict.fromkeys(f for item, *_ in shown for f in self.item_shared[item.key]))
+            found = self._plans[key] = Plan(next(self._numbers), walked, threshold, tuple(shown), shared)
+        return found
 
-    def _finish(self, found: tuple[str, str, str | None], answers) -> tuple[str, str, str | None]:
-        text, outcome, decided_first = found
-        if self.per_row:
-            fact = self.engine.fact
-            per_row = self.per_row
-            text = self.marker.sub(lambda m: _escape(words(fact[per_row[int(m.group(1))]], answers[per_row[int(m.group(1))]])), text)
+    def _case_index(self, cases, answers, known: Mapping[str, object] | None) -> int:
+        """`Engine.case_index`, taking the values of conditions already worked out."""
+        if not known:
+            return self.engine.case_index(cases, answers)
+        for index, case in enumerate(cases):
+            if case.when is None:
+                return index
+            value = known[case.when] if case.when in known else self.engine.evaluate(case.when, answers)
+            if value:
+                return index
+        return len(cases) - 1
+
+    def encoded(self, plan: Plan, answers) -> Encoded:
+        """The row of a plan and the answers its reasons quote, with slots for the per-row words."""
+        key = (plan.number, *(answers[f] for f in plan.shared))
+        found = self._rows.get(key)
+        if found is None:
+            if len(self._rows) >= CACHE_LIMIT:
+                self._rows.clear()
+            found = self._rows[key] = self._encode(plan, answers)
+        return found
+
+    def _encode(self, plan: Plan, answers) -> Encoded:
+        engine, walked, threshold = self.engine, plan.walked, plan.threshold
+        reasons = [self._reason(item, yes, step, index, answers, threshold) for item, yes, step, index in plan.shown]
+        reasons.append(engine.outcome_reasons[walked.outcome].cited())
+        head = [
+            walked.outcome,
+            ";".join(walked.decided_by),
+            ";".join(walked.exemptions),
+            ";".join(walked.criteria_met),
+            threshold.amount if threshold else "",
+            threshold.authority_type if threshold else "",
+            threshold.in_force_from.isoformat() if threshold else "",
+        ]
+        # The reasons are always quoted: the words filled in may hold commas.
+        text = ",".join(cell(c) for c in head) + ',"' + REASON_SEPARATOR.join(reasons).replace('"', '""') + '"'
+        parts = _MARKER.split(text)
+        decided_first = walked.decided_by[0] if walked.decided_by else None
+        return Encoded(tuple(parts[0::2]), tuple(int(slot) for slot in parts[1::2]), walked.outcome, decided_first)
+
+    def _reason(self, item: Item, yes: bool, step: str | None, index: int, answers, threshold: ThresholdApplied | None) -> str:
+        """A reason's sentence with its citation, made once for each case, quoted answers and threshold."""
+        key = (item.key, yes, index, tuple(answers[f] for f in self.item_shared[item.key]), threshold)
+        found = self._reasons.get(key)
+        if found is None:
+            if len(self._reasons) >= CACHE_LIMIT:
+                self._reasons.clear()
+            found = self._reasons[key] = self.engine.reason(item, yes, answers, threshold, step, self.markers).cited()
+        return found
+
+    def finish(self, found: Encoded, answers) -> tuple[str, str, str | None]:
+        """The row's result line, its own values filled in."""
+        texts = found.texts
+        if found.slots:
+            parts = [texts[0]]
+            per_row, fill = self.per_row, self._words
+            for slot, text in zip(found.slots, texts[1:], strict=True):
+                parts.append(fill[slot](answers[per_row[slot]]))
+                parts.append(text)
+            body = "".join(parts)
+        else:
+            body = texts[0]
         reference = inert(str(answers.get(self.reference, ""))) if self.reference else ""
-        return f"{cell(reference)},{text}{self._tail}", outcome, decided_first
+        return f"{cell(reference)},{body}{self._tail}", found.outcome, found.decided_by
+
+
+class Encoded(NamedTuple):
+    """A result row with a slot for each value filled in per contract."""
+
+    texts: tuple[str, ...]
+    """The text around the slots: one more than there are slots."""
+    slots: tuple[int, ...]
+    """Which per-row fact fills each slot (an index into `ResultWriter.per_row`)."""
+    outcome: str
+    decided_by: str | None
+
+
+_MARKER = re.compile("\x00(\\d+)\x00")
+
+
+def _filler(fact) -> Callable[[object], str]:
+    """A fact's words as they go into an already quoted cell."""
+    if fact.type == "money":
+        return money
+    if fact.type == "date":
+        return long_date
+    return lambda value: _escape(words(fact, value))
 
 
 def _escape(text: str) -> str:

@@ -217,12 +217,14 @@ class Engine:
         """(compiled, the lists it reads, a converter per fact it reads), made once per condition."""
         found = self._runnables.get(source)
         if found is None:
-            converters = tuple(
-                _date_to_cel if self.fact[f].type == "date" else (list if self.fact[f].type == "choices" else _same)
-                for f in self.env.reads(source)
-            )
+            converters = tuple(self.converter(f) for f in self.env.reads(source))
             found = self._runnables[source] = (self.compiled(source), self.env.constants_read(source), converters)
         return found
+
+    def converter(self, fact_id: str) -> Callable[[object], object]:
+        """How a fact's value is handed to CEL (see `rules.cel.cel_value`)."""
+        kind = self.fact[fact_id].type
+        return _date_to_cel if kind == "date" else (list if kind == "choices" else _same)
 
     def unasked(self, answers: Answers) -> list[str]:
         """The facts whose `asked_when` is false for these answers (each takes its blank value)."""

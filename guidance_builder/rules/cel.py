@@ -143,9 +143,11 @@ class RulesEnvironment:
             return {m.group(1) for m in _UNDECLARED.finditer(str(error))}
         return set()
 
-    def run(self, compiled, data: dict) -> object:
-        """Evaluate with plain data: {fact id: its CEL value} (see `cel_value`) and the lists it reads."""
-        result = compiled.eval(data=data)
+    def run(self, compiled, data: dict, arena=None) -> object:
+        """Evaluate with plain data: {fact id: its CEL value} (see `cel_value`) and the lists it reads.
+
+        `arena`, from `cel.Arena()`, holds the evaluation's values; one arena may serve many."""
+        result = compiled.eval(data=data, arena=arena) if arena is not None else compiled.eval(data=data)
         if result.type() == cel.Type.ERROR:
             escaped, self._escaped = self._escaped, None
             if escaped is not None:
