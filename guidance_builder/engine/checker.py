@@ -3,9 +3,10 @@
 The page needs no server and no network: its data sits in a <script type="application/json">
 element, and the inlined scripts (the CEL library bundled by scripts/setup, then the rules
 scripts and the page's own, listed in templates/assets/checker-scripts.json) walk the same
-steps as the engine and fill in the same sentences. Its styles are GOV.UK Frontend's (compiled by
-scripts/setup) and templates/assets/checker.css, inlined too. A Content-Security-Policy
-allows only the page's own inline scripts and stylesheet, by their hashes.
+steps as the engine and fill in the same sentences. Its styles are GOV.UK Frontend's
+(compiled by scripts/setup) and templates/assets/checker.css, inlined too. A
+Content-Security-Policy allows only the page's own inline scripts and stylesheet, by their
+hashes.
 """
 
 from __future__ import annotations
