@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the golden CEL cases (tests/cel/golden.json) through the checker page's own CEL: the
-// bundle that scripts/setup builds (.deps/cel.js) and templates/assets/rules-env.js, loaded
-// as the page loads them, as plain scripts. Prints one JSON line per case:
+// bundle that scripts/setup builds (.deps/cel.js) and the rules scripts that
+// templates/assets/checker-scripts.json lists, loaded as the page loads them, as plain
+// scripts. Prints one JSON line per case:
 //   {"name", "ok", "result"} or {"name", "ok", "error"}
 // and exits 1 if any case differs from what the file expects (2 if the cases cannot be read).
 // Usage: node scripts/cel-golden.mjs [golden.json]
@@ -15,8 +16,10 @@ const deps = process.env.GUIDANCE_BUILDER_DEPS || path.join(root, ".deps");
 const file = process.argv[2] || path.join(root, "tests", "cel", "golden.json");
 
 // In this realm, not a fresh vm context: cel-js tells a timestamp by `instanceof Date`, and
-// the Dates rules-env.js makes must be the same Date it knows.
-for (const script of [path.join(deps, "cel.js"), path.join(root, "templates", "assets", "rules-env.js")]) {
+// the Dates the rules scripts make must be the same Date it knows.
+const assets = path.join(root, "templates", "assets");
+const { rules } = JSON.parse(fs.readFileSync(path.join(assets, "checker-scripts.json"), "utf8"));
+for (const script of [path.join(deps, "cel.js"), ...rules.map((name) => path.join(assets, name))]) {
   vm.runInThisContext(fs.readFileSync(script, "utf8"), { filename: script });
 }
 const { CEL, rulesCelEnvironment, rulesCelValue, rulesCelJson } = globalThis;

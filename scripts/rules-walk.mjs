@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Walks a rules program with the checker page's own scripts (.deps/cel.js, then
-// templates/assets/rules-env.js), outside any browser: what the page would conclude.
+// Walks a rules program with the checker page's own scripts (.deps/cel.js, then the rules
+// scripts templates/assets/checker-scripts.json lists), outside any browser: what the page
+// would conclude.
 // Reads {"program": {...}, "cases": [{"answers": {"fact id": answer}, "partial": bool}]}
 // on standard input; writes a JSON list with one assessment per case (or {"error"}).
 // Usage: node scripts/rules-walk.mjs < request.json
@@ -11,7 +12,9 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const deps = process.env.GUIDANCE_BUILDER_DEPS || path.join(root, ".deps");
-for (const script of [path.join(deps, "cel.js"), path.join(root, "templates", "assets", "rules-env.js")]) {
+const assets = path.join(root, "templates", "assets");
+const { rules } = JSON.parse(fs.readFileSync(path.join(assets, "checker-scripts.json"), "utf8"));
+for (const script of [path.join(deps, "cel.js"), ...rules.map((name) => path.join(assets, name))]) {
   vm.runInThisContext(fs.readFileSync(script, "utf8"), { filename: script });
 }
 const { CEL, rulesEnvironment, rulesCheck, rulesWalk } = globalThis;

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 from markupsafe import Markup
 
-from guidance_builder.engine.checker import INLINE_SCRIPT, POLICY_PLACEHOLDER, json_for_script
+from guidance_builder.engine.checker import INLINE_SCRIPT, POLICY_PLACEHOLDER, checker_scripts, json_for_script
 from guidance_builder.engine.rules import Engine
 from guidance_builder.pipeline import require_edition
 from guidance_builder.project import Project
@@ -42,14 +42,12 @@ def sha256(source: str) -> str:
 
 
 def render_page(folder: Path, program: dict, leave_out: str | None = None) -> str:
-    """The page as render_checker makes it, from `program`; its file:// address."""
+    """The page as render_checker makes it, from `program`; its file:// address. `leave_out`
+    names a script ("cel.js", or a file of templates/assets/checker-scripts.json) that the
+    page's policy does not list."""
     project = Project.at(ROOT)
     read = lambda path: path.read_text(encoding="utf-8")  # noqa: E731
-    scripts = {
-        "cel_script": read(project.frontend / "cel.js"),
-        "env_script": read(project.assets / "rules-env.js"),
-        "script": read(project.assets / "checker.js"),
-    }
+    scripts = {"cel.js": read(project.frontend / "cel.js"), **dict(checker_scripts(project))}
     style = "\n".join(
         read(path) for path in (project.frontend / "govuk-frontend.css", project.assets / "guidance.css", project.assets / "checker.css")
     )
@@ -71,7 +69,8 @@ def render_page(folder: Path, program: dict, leave_out: str | None = None) -> st
             style=Markup(style),
             policy=POLICY_PLACEHOLDER,
             guidance_href="guidance.html",
-            **{name: Markup(source) for name, source in scripts.items()},
+            cel_script=Markup(scripts["cel.js"]),
+            scripts=[Markup(source) for name, source in scripts.items() if name != "cel.js"],
         )
     )
     allowed = [source for source in INLINE_SCRIPT.findall(page) if source != (scripts[leave_out] if leave_out else None)]
@@ -84,7 +83,7 @@ def render_page(folder: Path, program: dict, leave_out: str | None = None) -> st
 
 
 def node_walk(program: dict, cases: list[dict]) -> list[dict]:
-    """rules-env.js's assessment of each {answers, partial}, in node."""
+    """The rules scripts' assessment of each {answers, partial}, in node."""
     request = json.dumps({"program": program, "cases": cases})
     done = subprocess.run(
         ["node", str(ROOT / "scripts" / "rules-walk.mjs")], input=request, capture_output=True, text=True, timeout=120, check=True

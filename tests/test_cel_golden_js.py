@@ -3,7 +3,8 @@
 The same file runs through the Python engine's CEL in its own test: both must give every
 expected value, and reject every expression marked as an error, so the page and the engine
 read each condition of the rules alike. node loads the very scripts the page inlines: the
-bundle scripts/setup builds (.deps/cel.js) and templates/assets/rules-env.js.
+bundle scripts/setup builds (.deps/cel.js) and the rules scripts that
+templates/assets/checker-scripts.json lists.
 """
 
 from __future__ import annotations

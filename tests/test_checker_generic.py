@@ -1,10 +1,10 @@
 """The checker page as a generic interpreter of a rules program, in headless Chromium.
 
 The page is made from the bundled content's rules program the way render_checker makes it: checker.html with the
-CEL bundle, rules-env.js and checker.js inlined, under a policy that lets only those
-scripts run, by hash. Paths through the procedure are answered with the keyboard or the
-mouse, and what the page concludes must be what rules-env.js concludes in node for the
-same answers, reason by reason.
+CEL bundle and the scripts of templates/assets/checker-scripts.json inlined, under a policy
+that lets only those scripts run, by hash. Paths through the procedure are answered with the
+keyboard or the mouse, and what the page concludes must be what the rules scripts conclude
+in node for the same answers, reason by reason.
 """
 
 from __future__ import annotations
@@ -194,7 +194,7 @@ def test_answers_can_be_changed_and_the_checker_started_again(page) -> None:
 
 def test_a_script_the_policy_does_not_list_is_refused(chromium, tmp_path) -> None:
     """The page runs only by its scripts' hashes: leave one out and the checker cannot start."""
-    url = render_page(tmp_path, PROGRAM, leave_out="env_script")
+    url = render_page(tmp_path, PROGRAM, leave_out="rules-env.js")
     with local_only_page(chromium) as (page, _):
         page.add_init_script(WATCH_POLICY)
         page.goto(url)

@@ -2,9 +2,10 @@
 
 Cases are made from the rules program alone: each fact read by a condition takes values
 that matter to its type (every choice, yes and no, amounts and dates either side of every
-threshold), combined at random with a fixed seed. Thousands are walked by rules-env.js in
-node and by the engine; one case for every distinct way through the procedure is answered
-in headless Chromium, some with the keyboard, and the page must show what the engine says.
+threshold), combined at random with a fixed seed. Thousands are walked by the page's rules
+scripts (templates/assets/rules-*.js) in node and by the engine; one case for every
+distinct way through the procedure is answered in headless Chromium, some with the
+keyboard, and the page must show what the engine says.
 Keyboard use, focus, errors and axe for each kind of screen are in test_checker_generic.py.
 """
 

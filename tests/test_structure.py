@@ -1,12 +1,15 @@
 """The package stays readable: no module over about 400 lines, and no import circles
-(a module's top-level imports never lead back to itself)."""
+(a module's top-level imports never lead back to itself). The pages' scripts
+(templates/assets/*.js) keep to the same length."""
 
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "guidance_builder"
+ASSETS = PACKAGE.parent / "templates" / "assets"
 MAX_LINES = 420
 
 
@@ -69,3 +72,25 @@ def test_the_circle_finder_finds_a_planted_circle():
 def test_no_module_is_much_over_400_lines():
     long = {module_name(p): n for p in PACKAGE.rglob("*.py") if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}
+
+
+def long_scripts(folder: Path) -> dict[str, int]:
+    return {p.name: n for p in sorted(folder.glob("*.js")) if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+
+
+def test_no_script_is_much_over_400_lines():
+    assert long_scripts(ASSETS) == {}
+
+
+def test_the_script_length_check_finds_a_planted_long_script(tmp_path):
+    (tmp_path / "short.js").write_text("var a = 1;\n" * MAX_LINES, encoding="utf-8")
+    (tmp_path / "long.js").write_text("var a = 1;\n" * (MAX_LINES + 1), encoding="utf-8")
+    assert long_scripts(tmp_path) == {"long.js": MAX_LINES + 1}
+
+
+def test_the_checker_page_runs_every_script_but_the_sites_once():
+    """A script split off another must be listed in checker-scripts.json, or the page never runs it."""
+    listing = json.loads((ASSETS / "checker-scripts.json").read_text(encoding="utf-8"))
+    names = [*listing["rules"], *listing["page"]]
+    assert len(names) == len(set(names))
+    assert set(names) == {p.name for p in ASSETS.glob("*.js")} - {"init.js"}
