@@ -105,9 +105,13 @@ def require_edition(project: Project, caching: bool = False, history: bool = Tru
     return edition, diagnostics
 
 
-# The last stage: render. Named here so a reader of this module sees every stage, and
-# imported when a command first asks for it (`from guidance_builder.pipeline import start_render`).
-RENDER_STAGE = {
+# The last stage: render (render/edition.py). Named here so a reader of this module sees every
+# stage; imported when a command first asks for it (`from guidance_builder.pipeline import start_render`).
+if TYPE_CHECKING:
+    from guidance_builder.render.context import RenderContext, RenderedEdition
+    from guidance_builder.render.edition import PendingRender, render_edition, start_render
+
+_RENDER_STAGE = {
     "RenderContext": "guidance_builder.render.context",
     "RenderedEdition": "guidance_builder.render.context",
     "PendingRender": "guidance_builder.render.edition",
@@ -117,9 +121,10 @@ RENDER_STAGE = {
 
 
 def __getattr__(name: str):
-    if name not in RENDER_STAGE:
+    """The render stage's names, imported on first use."""
+    if name not in _RENDER_STAGE:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(RENDER_STAGE[name]), name)
+    return getattr(importlib.import_module(_RENDER_STAGE[name]), name)
 
 
 __all__ = [

@@ -43,7 +43,9 @@ def contract_clauses(project: Project, diagnostics: Diagnostics) -> dict[str, di
     return clauses
 
 
-def earlier_editions(project: Project, book: Rulebook, published: list[PublishedEdition], diagnostics: Diagnostics) -> list[tuple[Project, Rulebook]]:
+def earlier_editions(
+    project: Project, book: Rulebook, published: list[PublishedEdition], diagnostics: Diagnostics
+) -> list[tuple[Project, Rulebook]]:
     """Every published edition older than this one, oldest first, with its rulebook; an error for one that no longer loads."""
     found = []
     for edition in published:
