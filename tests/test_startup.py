@@ -12,7 +12,7 @@ from pathlib import Path
 
 import langcodes
 import pytest
-from conftest import copy_project, run_cli
+from conftest import run_cli
 from scenarios.table import scenarios, to_row, to_yaml
 
 from guidance_builder.contract.files import CONTRACT_FILE_NAMES
