@@ -18,8 +18,6 @@ import sys
 import threading
 from pathlib import Path
 
-import jinja2
-
 from guidance_builder import __version__
 from guidance_builder.diagnostics import ContentError
 from guidance_builder.project import Project
@@ -63,6 +61,13 @@ def _terminate(signum, frame) -> None:
     raise _Terminated
 
 
+def _template_errors() -> tuple[type[Exception], ...]:
+    """Jinja's errors of a missing or broken template, when a command has loaded Jinja at all
+    (a command that renders nothing, such as `assess`, does not import it)."""
+    jinja2 = sys.modules.get("jinja2")
+    return (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound) if jinja2 is not None else ()
+
+
 def _command_module(name: str):
     return importlib.import_module(f"guidance_builder.commands.{name.replace('-', '_')}")
 
@@ -90,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         count = len([d for d in error.diagnostics if d.severity == "error"])
         print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
         return EXIT_CONTENT
-    except (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound) as error:
+    except _template_errors() as error:
         from guidance_builder.render.environment import template_problem
 
         print(template_problem(error, project), file=sys.stderr)

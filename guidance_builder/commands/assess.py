@@ -42,7 +42,7 @@ def configure(parser) -> None:
 
 
 def load_engine(project: Project) -> Engine:
-    edition, _ = require_edition(project)
+    edition, _ = require_edition(project, history=False)  # the rules and their paragraphs: no diffs of earlier editions
     return Engine(edition.book, edition.document.anchors)
 
 

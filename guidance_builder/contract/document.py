@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from guidance_builder.contract.files import CONTRACT_FOLDER
 from guidance_builder.contract.model import (
     CONTRACT_FILES,
     Clause,
@@ -32,8 +33,6 @@ from guidance_builder.contract.text import GUIDANCE_KEYS, HELPER_KINDS, helpers_
 from guidance_builder.diagnostics import Diagnostics, Location, did_you_mean
 from guidance_builder.loading.yaml_source import YamlDocument, YamlPath, load_yaml
 from guidance_builder.validate import _report
-
-CONTRACT_FOLDER = "contract"
 
 
 def validate_document(doc: YamlDocument, schema: type[BaseModel], diagnostics: Diagnostics) -> BaseModel | None:

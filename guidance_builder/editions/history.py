@@ -43,16 +43,24 @@ def contract_clauses(project: Project, diagnostics: Diagnostics) -> dict[str, di
     return clauses
 
 
-def edition_history(project: Project, book: Rulebook, published: list[PublishedEdition], diagnostics: Diagnostics) -> list[HistoryEntry]:
-    """Newest first: this edition, then every earlier published one, each with its changes."""
-    chain: list[tuple[Rulebook, dict | None]] = []
+def earlier_editions(
+    project: Project, book: Rulebook, published: list[PublishedEdition], diagnostics: Diagnostics
+) -> list[tuple[Project, Rulebook]]:
+    """Every published edition older than this one, oldest first, with its rulebook; an error for one that no longer loads."""
+    found = []
     for edition in published:
         if version_key(edition.version) >= version_key(book.meta.version):
             continue
         source = project.with_content(edition.content)
         older = load_rulebook(source, diagnostics)
         if older is not None:
-            chain.append((older, contract_clauses(source, Diagnostics())))
+            found.append((source, older))
+    return found
+
+
+def edition_history(project: Project, book: Rulebook, earlier: list[tuple[Project, Rulebook]]) -> list[HistoryEntry]:
+    """Newest first: this edition, then every earlier one (`earlier_editions`), each with its changes."""
+    chain: list[tuple[Rulebook, dict | None]] = [(older, contract_clauses(source, Diagnostics())) for source, older in earlier]
     chain.append((book, contract_clauses(project, Diagnostics()) if chain else None))
     entries = []
     for index, (current, clauses) in enumerate(chain):

@@ -26,11 +26,10 @@ _SPECIAL = {
 
 def edition_files(project: Project, meta) -> list[str]:
     """The files under content/ that this edition reads, relative to it (posix), sorted."""
-    from guidance_builder.contract.document import CONTRACT_FOLDER
-    from guidance_builder.contract.model import CONTRACT_FILES
+    from guidance_builder.contract.files import CONTRACT_FILE_NAMES, CONTRACT_FOLDER
     from guidance_builder.model import CONTENT_FILES
 
-    names = {*CONTENT_FILES, *(f"{CONTRACT_FOLDER}/{name}" for name in CONTRACT_FILES)}
+    names = {*CONTENT_FILES, *(f"{CONTRACT_FOLDER}/{name}" for name in CONTRACT_FILE_NAMES)}
     for section in meta.sections:
         path = project.inside(project.content, section.file)
         if path is not None:
