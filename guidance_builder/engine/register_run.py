@@ -43,31 +43,40 @@ def assess_register(
         if path.is_dir():
             raise IsADirectoryError(errno.EISDIR, "it is a folder, not a file")
         size = path.stat().st_size
-        split = None
-        if parallel or (parallel is None and size >= PARALLEL_MIN_BYTES and (os.cpu_count() or 1) >= 2):
-            split = split_point(path, size)
     except OSError as error:
         raise RegisterError([Diagnostic(Location(display), f"cannot read the register: {error.strerror}")]) from None
-    if split is None or "fork" not in multiprocessing.get_all_start_methods():
+    split = parallel or (parallel is None and size >= PARALLEL_MIN_BYTES and (os.cpu_count() or 1) >= 2)
+    if not split or size < 2 or "fork" not in multiprocessing.get_all_start_methods():
         with open_part(path, 0, None) as stream:
             return _assess_stream(engine, stream, display, out, on_error)
-    offset, lines_before = split
-    with open_part(path, 0, offset) as stream:
-        header = read_header(csv.reader(stream, strict=True), engine, display)
+    # The worker finds the split point (reading the first half) while this process starts on
+    # the first rows; this process needs the point only when it is a quarter of the way in.
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     part = None
     if out is not None:
         handle, part = tempfile.mkstemp(prefix="assess-part-", suffix=".csv")
         os.close(handle)
-    worker = context.Process(
-        target=_assess_second_part, args=(send, engine, path, display, offset, header, lines_before, part), daemon=True
-    )
+    worker = context.Process(target=_assess_second_part, args=(send, engine, path, display, size, part), daemon=True)
     worker.start()
     send.close()
+    split_at: list = []
+
+    def end_of_first_part() -> int | None:
+        try:
+            split_at.append(receive.recv())
+        except EOFError:
+            split_at.append(None)
+        return split_at[0][0] if split_at[0] else None
+
     try:
-        with open_part(path, 0, offset) as stream:
+        with open_part(path, 0, None, end_of_first_part, size // 4) as stream:
             summary = _assess_stream(engine, stream, display, out, on_error)
+        if not split_at:  # the register ended before a quarter of its size: a very long last row
+            end_of_first_part()
+        if split_at[0] is None:  # no split point (or the worker failed before it found one): all done here
+            return summary
+        offset, lines_before, header = split_at[0]
         try:
             second = receive.recv()
         except EOFError:
@@ -103,10 +112,17 @@ def _append_file(out: TextIO, part: str) -> None:
             shutil.copyfileobj(stream, out, 1 << 20)
 
 
-def _assess_second_part(
-    send, engine: Engine, path: Path, display: str, offset: int, header: list[str], lines_before: int, part: str | None
-) -> None:
+def _assess_second_part(send, engine: Engine, path: Path, display: str, size: int, part: str | None) -> None:
+    """In the worker: find the split point, tell the parent, and assess what follows it."""
     try:
+        split = split_point(path, size)
+        if split is None:
+            send.send(None)
+            return
+        offset, lines_before = split
+        with open_part(path, 0, offset) as stream:
+            header = read_header(csv.reader(stream, strict=True), engine, display)
+        send.send((offset, lines_before, header))
         with open_part(path, offset, None) as stream:
             if part is None:
                 summary = _assess_stream(engine, stream, display, None, None, header, lines_before, write_header=False)
@@ -114,7 +130,7 @@ def _assess_second_part(
                 with open(part, "w", encoding="utf-8", newline="") as out:
                     summary = _assess_stream(engine, stream, display, out, None, header, lines_before, write_header=False)
         send.send(summary)
-    except BaseException:  # the parent redoes this part and reports any error itself
+    except BaseException:  # the parent reads on, or redoes this part, and reports any error itself
         send.send(None)
     finally:
         send.close()
@@ -179,25 +195,31 @@ def _assess_stream(
 
 
 class _Window(io.RawIOBase):
-    """Bytes [start, end) of a file, as a stream."""
+    """Bytes [start, end) of a file, as a stream. The end may be given late: `end_from()` is
+    asked for it when reading first goes past `ask_at` (None from it means the file's end)."""
 
-    def __init__(self, path: Path, start: int, end: int | None):
+    def __init__(self, path: Path, start: int, end: int | None, end_from: Callable[[], int | None] | None = None, ask_at: int = 0):
         self._file = open(path, "rb")  # closed by close()
         if start:  # a pipe (--register /dev/stdin) cannot seek, and is only ever read from its start
             self._file.seek(start)
-        self._left = None if end is None else end - start
+        self._position = start
+        self._end = end
+        self._end_from, self._ask_at = end_from, ask_at
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
-        size = len(buffer) if self._left is None else min(len(buffer), self._left)
+        size = len(buffer)
+        if self._end_from is not None and self._position + size > self._ask_at:
+            self._end, self._end_from = self._end_from(), None
+        if self._end is not None:
+            size = min(size, self._end - self._position)
         if size <= 0:
             return 0
         data = self._file.read(size)
         buffer[: len(data)] = data
-        if self._left is not None:
-            self._left -= len(data)
+        self._position += len(data)
         return len(data)
 
     def close(self) -> None:
@@ -205,9 +227,10 @@ class _Window(io.RawIOBase):
         super().close()
 
 
-def open_part(path: Path, start: int, end: int | None) -> TextIO:
+def open_part(path: Path, start: int, end: int | None, end_from: Callable[[], int | None] | None = None, ask_at: int = 0) -> TextIO:
     encoding = "utf-8-sig" if start == 0 else "utf-8"
-    return io.TextIOWrapper(io.BufferedReader(_Window(path, start, end), 1 << 16), encoding=encoding, errors="surrogateescape", newline="")
+    raw = _Window(path, start, end, end_from, ask_at)
+    return io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding=encoding, errors="surrogateescape", newline="")
 
 
 def split_point(path: Path, size: int) -> tuple[int, int] | None:
