@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import datetime
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from cel_expr_python import cel
@@ -154,6 +154,18 @@ class RulesEnvironment:
                 raise escaped
             raise ValueError(str(result.value()))
         return result.plain_value()
+
+    def closure(self, source: str) -> Callable[[dict], object] | None:
+        """A Python closure that gives what the compiled expression gives for the same data,
+        where the expression keeps to the part of CEL rules/cel_closures.py takes; else None."""
+        from guidance_builder.rules.cel_closures import compile_closure
+        from guidance_builder.rules.cel_tree import read_checked
+
+        try:
+            tree = read_checked(self.compile(source, want_bool=False).serialize())
+        except (ConditionError, ValueError):
+            return None
+        return compile_closure(tree, [*self.facts, *self.constants], self.thresholds.call)
 
     def _threshold(self, kind: str, on: datetime.datetime) -> int:
         # cel-expr-python turns anything a Python function raises into a CEL error value,

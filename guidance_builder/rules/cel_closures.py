@@ -1,0 +1,95 @@
+"""A fast path for conditions a register runs for every row: the checked tree of a CEL
+expression (rules/cel_tree.py) turned into nested Python closures.
+
+Only a small part of CEL is taken, where Python gives the same value and no evaluation can
+fail: true/false, whole numbers and text; the facts and content lists; `!`, `&&`, `||` and
+`? :`; `==` and `!=`; `<`, `<=`, `>`, `>=` on numbers, text, dates and true/false; `in` a
+list; and `threshold()`. For anything else `compile_closure` returns None and the condition
+is evaluated by cel-expr-python as ever. The types and overloads are the ones cel-cpp's own
+checker chose; tests/test_cel_closures.py holds every closure to cel-expr-python's value
+for the golden cases and for every condition of the bundled rules.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Collection
+
+from guidance_builder.rules.cel_tree import CheckedTree, Node
+
+Closure = Callable[[dict], object]
+
+_COMPARISONS = {"less": operator.lt, "less_equals": operator.le, "greater": operator.gt, "greater_equals": operator.ge}
+_COMPARED_TYPES = ("int64", "string", "timestamp", "bool")
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def compile_closure(tree: CheckedTree, names: Collection[str], threshold: Callable[[str, object], int]) -> Closure | None:
+    """`data -> value` for the expression, reading the names it is given from `data`; None if
+    the expression uses more of CEL than this path takes."""
+    try:
+        return _Compiler(tree, frozenset(names), threshold).closure(tree.root)
+    except _Unsupported:
+        return None
+
+
+class _Compiler:
+    def __init__(self, tree: CheckedTree, names: frozenset[str], threshold: Callable[[str, object], int]):
+        self.references = tree.references
+        self.names = names
+        self.threshold = threshold
+
+    def closure(self, node: Node) -> Closure:
+        if node.kind == "const":
+            if node.name not in ("bool", "int", "string"):
+                raise _Unsupported
+            value = node.value
+            return lambda data: value
+        if node.kind == "ident":
+            name = self.references.get(node.id, (node.name, ()))[0]
+            if name not in self.names:
+                raise _Unsupported
+            return operator.itemgetter(name)
+        if node.kind == "list":
+            elements = [self.closure(element) for element in node.args]
+            return lambda data: [element(data) for element in elements]
+        if node.kind == "call":
+            return self.call(node)
+        raise _Unsupported
+
+    def call(self, node: Node) -> Closure:
+        overloads = self.references.get(node.id, ("", ()))[1]
+        if len(overloads) != 1 or node.value:  # no method calls
+            raise _Unsupported
+        overload = overloads[0]
+        args = [self.closure(arg) for arg in node.args]
+        if overload == "logical_not":
+            (only,) = args
+            return lambda data: not only(data)
+        if overload in ("logical_and", "logical_or", "equals", "not_equals", "in_list"):
+            left, right = args
+            if overload == "logical_and":
+                return lambda data: left(data) and right(data)
+            if overload == "logical_or":
+                return lambda data: left(data) or right(data)
+            if overload == "equals":
+                return lambda data: left(data) == right(data)
+            if overload == "not_equals":
+                return lambda data: left(data) != right(data)
+            return lambda data: left(data) in right(data)
+        if overload == "conditional":
+            test, yes, no = args
+            return lambda data: yes(data) if test(data) else no(data)
+        if overload == "threshold_string_timestamp":
+            kind, on = args
+            threshold = self.threshold
+            return lambda data: threshold(kind(data), on(data))
+        name, _, kind = overload.rpartition("_")
+        if name in _COMPARISONS and kind in _COMPARED_TYPES:
+            compare = _COMPARISONS[name]
+            left, right = args
+            return lambda data: compare(left(data), right(data))
+        raise _Unsupported
