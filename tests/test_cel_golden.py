@@ -37,6 +37,8 @@ def json_value(value):
         return [json_value(v) for v in value]
     if isinstance(value, datetime.datetime):
         return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     return value
 
 

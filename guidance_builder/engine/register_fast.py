@@ -82,13 +82,13 @@ class RowConditions:
         """Every condition's value, or None if the evaluation failed (the full path then decides)."""
         if not self.count:
             return ()
+        if self.closures is not None:
+            return tuple([closure(answers) for closure in self.closures])
+        if self.compiled is None:
+            return None
         data = {name: convert(answers[name]) for name, convert in zip(self.reads, self.converters, strict=True)}
         if self.constants:
             data.update(self.constants)
-        if self.closures is not None:
-            return tuple([closure(data) for closure in self.closures])
-        if self.compiled is None:
-            return None
         self._left -= 1
         if not self._left:  # values made in an arena stay until it goes: start a new one now and then
             self._arena, self._left = cel.Arena(), ARENA_EVALUATIONS
@@ -112,6 +112,7 @@ class FastRows:
         self.usable = not (asked_when_reads & per_row)
         profile = [column for fact, column, _ in columns if fact.id not in per_row and column is not None]
         self._profile = operator.itemgetter(*profile) if len(profile) > 1 else (lambda cells: tuple(cells[i] for i in profile))
+        self.per_row_asked = any(fact.asked_when for fact, _, _ in columns if fact.id in per_row)
         self.row_facts = [
             (fact.id, fact.type, fact.optional or bool(fact.asked_when), column) for fact, column, _ in columns if fact.id in per_row
         ]
@@ -198,7 +199,7 @@ class FastRows:
         engine = self.engine
         per_row = {fact_id for fact_id, *_ in self.row_facts}
         static = {k: v for k, v in answers.items() if k not in per_row}
-        unasked = frozenset(f for f in engine.unasked(answers) if f in per_row)
+        unasked = frozenset(f for f in engine.unasked(answers) if f in per_row) if self.per_row_asked else frozenset()
         # Every condition that reads only the profile (items and reason cases alike) and the
         # threshold's authority type: equal for two profiles, equal plans.
         values = tuple(self._value(source, answers) for source in self.static_sources)
@@ -216,7 +217,9 @@ class FastRows:
         return found
 
     def _value(self, source: StaticSource, answers: dict) -> object:
-        """A condition's value, remembered by the answers it reads (profiles share most of them)."""
+        """A condition's value: by its closure, or remembered by the answers it reads (profiles share most of them)."""
+        if source.closure is not None:
+            return source.closure(answers)
         key = source.key(answers)
         found = source.memo.get(key, _FAILED)
         if found is _FAILED and key not in source.memo:
@@ -235,9 +238,10 @@ class StaticSource(NamedTuple):
     key: Callable[[dict], object]
     """The answers the condition reads, as one hashable value."""
     memo: dict
+    closure: Callable[[dict], object] | None
 
 
 def _static_source(engine: Engine, text: str) -> StaticSource:
     reads = engine.env.reads(text)
     key = operator.itemgetter(*reads) if reads else (lambda answers: ())
-    return StaticSource(text, key, {})
+    return StaticSource(text, key, {}, engine.env.closure(text))

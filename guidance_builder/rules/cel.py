@@ -155,9 +155,10 @@ class RulesEnvironment:
             raise ValueError(str(result.value()))
         return result.plain_value()
 
-    def closure(self, source: str) -> Callable[[dict], object] | None:
-        """A Python closure that gives what the compiled expression gives for the same data,
-        where the expression keeps to the part of CEL rules/cel_closures.py takes; else None."""
+    def closure(self, source: str) -> Callable[[Mapping[str, object]], object] | None:
+        """A Python closure that gives what the compiled expression gives, from the facts'
+        Python values (not their CEL values), where the expression keeps to the part of CEL
+        rules/cel_closures.py takes; else None."""
         from guidance_builder.rules.cel_closures import compile_closure
         from guidance_builder.rules.cel_tree import read_checked
 
@@ -165,7 +166,7 @@ class RulesEnvironment:
             tree = read_checked(self.compile(source, want_bool=False).serialize())
         except (ConditionError, ValueError):
             return None
-        return compile_closure(tree, [*self.facts, *self.constants], self.thresholds.call)
+        return compile_closure(tree, self.facts, self.constants, self.thresholds.call)
 
     def _threshold(self, kind: str, on: datetime.datetime) -> int:
         # cel-expr-python turns anything a Python function raises into a CEL error value,

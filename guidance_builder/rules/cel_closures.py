@@ -13,11 +13,11 @@ for the golden cases and for every condition of the bundled rules.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from guidance_builder.rules.cel_tree import CheckedTree, Node
 
-Closure = Callable[[dict], object]
+Closure = Callable[[Mapping[str, object]], object]
 
 _COMPARISONS = {"less": operator.lt, "less_equals": operator.le, "greater": operator.gt, "greater_equals": operator.ge}
 _COMPARED_TYPES = ("int64", "string", "timestamp", "bool")
@@ -27,19 +27,26 @@ class _Unsupported(Exception):
     pass
 
 
-def compile_closure(tree: CheckedTree, names: Collection[str], threshold: Callable[[str, object], int]) -> Closure | None:
-    """`data -> value` for the expression, reading the names it is given from `data`; None if
-    the expression uses more of CEL than this path takes."""
+def compile_closure(
+    tree: CheckedTree, facts: Collection[str], constants: Mapping[str, Sequence[str]], threshold: Callable[[str, object], int]
+) -> Closure | None:
+    """`answers -> value` for the expression, or None if it uses more of CEL than this path takes.
+
+    `answers` holds each fact's Python value as the engine keeps it (a date as a date, several
+    choices as a tuple); lists are tuples here, so that they compare as CEL's lists do."""
     try:
-        return _Compiler(tree, frozenset(names), threshold).closure(tree.root)
+        return _Compiler(tree, frozenset(facts), constants, threshold).closure(tree.root)
     except _Unsupported:
         return None
 
 
 class _Compiler:
-    def __init__(self, tree: CheckedTree, names: frozenset[str], threshold: Callable[[str, object], int]):
+    def __init__(
+        self, tree: CheckedTree, facts: frozenset[str], constants: Mapping[str, Sequence[str]], threshold: Callable[[str, object], int]
+    ):
         self.references = tree.references
-        self.names = names
+        self.facts = facts
+        self.constants = constants
         self.threshold = threshold
 
     def closure(self, node: Node) -> Closure:
@@ -50,12 +57,15 @@ class _Compiler:
             return lambda data: value
         if node.kind == "ident":
             name = self.references.get(node.id, (node.name, ()))[0]
-            if name not in self.names:
-                raise _Unsupported
-            return operator.itemgetter(name)
+            if name in self.facts:
+                return operator.itemgetter(name)
+            if name in self.constants:
+                values = tuple(self.constants[name])
+                return lambda data: values
+            raise _Unsupported
         if node.kind == "list":
             elements = [self.closure(element) for element in node.args]
-            return lambda data: [element(data) for element in elements]
+            return lambda data: tuple([element(data) for element in elements])
         if node.kind == "call":
             return self.call(node)
         raise _Unsupported
