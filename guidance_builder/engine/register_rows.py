@@ -9,6 +9,7 @@ marker where each such value goes, and fills the markers for each contract.
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
@@ -105,8 +106,8 @@ class Plan(NamedTuple):
     threshold: ThresholdApplied | None
     shown: tuple[tuple[Item, bool, str | None, int], ...]
     """Each reason to give: the item, its answer, the step that asked it, which of its cases."""
-    shared: tuple[str, ...]
-    """The facts whose answers those reasons quote as they are (choices, yes/no): part of the result's key."""
+    quoted: Callable[[Mapping[str, object]], object]
+    """The answers those reasons quote as they are (choices, yes/no), from a contract's answers: part of the result's key."""
 
 
 class ResultWriter:
@@ -194,7 +195,8 @@ class ResultWriter:
             if len(self._plans) >= CACHE_LIMIT:
                 self._plans.clear()
             shared = tuple(dict.fromkeys(f for item, *_ in shown for f in self.item_shared[item.key]))
-            found = self._plans[key] = Plan(next(self._numbers), walked, threshold, tuple(shown), shared)
+            quoted = operator.itemgetter(*shared) if shared else (lambda answers: ())
+            found = self._plans[key] = Plan(next(self._numbers), walked, threshold, tuple(shown), quoted)
         return found
 
     def _case_index(self, cases, answers, known: Mapping[str, object] | None) -> int:
@@ -211,7 +213,7 @@ class ResultWriter:
 
     def encoded(self, plan: Plan, answers) -> Encoded:
         """The row of a plan and the answers its reasons quote, with slots for the per-row words."""
-        key = (plan.number, *(answers[f] for f in plan.shared))
+        key = (plan.number, plan.quoted(answers))
         found = self._rows.get(key)
         if found is None:
             if len(self._rows) >= CACHE_LIMIT:
