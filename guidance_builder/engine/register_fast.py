@@ -112,6 +112,7 @@ class FastRows:
         self.usable = not (asked_when_reads & per_row)
         profile = [column for fact, column, _ in columns if fact.id not in per_row and column is not None]
         self._profile = operator.itemgetter(*profile) if len(profile) > 1 else (lambda cells: tuple(cells[i] for i in profile))
+        self.per_row = per_row
         self.per_row_asked = any(fact.asked_when for fact, _, _ in columns if fact.id in per_row)
         self.row_facts = [
             (fact.id, fact.type, fact.optional or bool(fact.asked_when), column) for fact, column, _ in columns if fact.id in per_row
@@ -197,7 +198,7 @@ class FastRows:
         if answers is None or errors:
             return _INVALID  # not remembered: the fault may be in this row's own cells
         engine = self.engine
-        per_row = {fact_id for fact_id, *_ in self.row_facts}
+        per_row = self.per_row
         static = {k: v for k, v in answers.items() if k not in per_row}
         unasked = frozenset(f for f in engine.unasked(answers) if f in per_row) if self.per_row_asked else frozenset()
         # Every condition that reads only the profile (items and reason cases alike) and the

@@ -235,10 +235,12 @@ class ResultWriter:
             threshold.in_force_from.isoformat() if threshold else "",
         ]
         # The reasons are always quoted: the words filled in may hold commas.
-        text = ",".join(cell(c) for c in head) + ',"' + REASON_SEPARATOR.join(reasons).replace('"', '""') + '"'
-        parts = _MARKER.split(text)
+        text = ",".join(cell(c) for c in head) + ',"' + REASON_SEPARATOR.join(reasons).replace('"', '""') + '"' + self._tail
+        parts = [part.replace("%", "%%") for part in _MARKER.split(text)]
+        template = "%s," + "%s".join(parts[0::2])  # the reference first, then each slot
+        fills = tuple((self._words[int(slot)], self.per_row[int(slot)]) for slot in parts[1::2])
         decided_first = walked.decided_by[0] if walked.decided_by else None
-        return Encoded(tuple(parts[0::2]), tuple(int(slot) for slot in parts[1::2]), walked.outcome, decided_first)
+        return Encoded(template, fills, walked.outcome, decided_first)
 
     def _reason(self, item: Item, yes: bool, step: str | None, index: int, answers, threshold: ThresholdApplied | None) -> str:
         """A reason's sentence with its citation, made once for each case, quoted answers and threshold."""
@@ -252,27 +254,18 @@ class ResultWriter:
 
     def finish(self, found: Encoded, answers) -> tuple[str, str, str | None]:
         """The row's result line, its own values filled in."""
-        texts = found.texts
-        if found.slots:
-            parts = [texts[0]]
-            per_row, fill = self.per_row, self._words
-            for slot, text in zip(found.slots, texts[1:], strict=True):
-                parts.append(fill[slot](answers[per_row[slot]]))
-                parts.append(text)
-            body = "".join(parts)
-        else:
-            body = texts[0]
-        reference = inert(str(answers.get(self.reference, ""))) if self.reference else ""
-        return f"{cell(reference)},{body}{self._tail}", found.outcome, found.decided_by
+        reference = cell(inert(str(answers.get(self.reference, "")))) if self.reference else ""
+        if found.fills:
+            return found.template % (reference, *[fill(answers[fact]) for fill, fact in found.fills]), found.outcome, found.decided_by
+        return found.template % reference, found.outcome, found.decided_by
 
 
 class Encoded(NamedTuple):
-    """A result row with a slot for each value filled in per contract."""
+    """A result line with a `%s` for the reference and for each value filled in per contract."""
 
-    texts: tuple[str, ...]
-    """The text around the slots: one more than there are slots."""
-    slots: tuple[int, ...]
-    """Which per-row fact fills each slot (an index into `ResultWriter.per_row`)."""
+    template: str
+    fills: tuple[tuple[Callable[[object], str], str], ...]
+    """For each slot after the reference: how to put the value in words, and which fact's value."""
     outcome: str
     decided_by: str | None
 
