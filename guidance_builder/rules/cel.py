@@ -75,20 +75,27 @@ class Thresholds:
     def __init__(self, values: Mapping[str, Sequence[tuple[datetime.date, int]]]):
         self._dates = {kind: [d for d, _ in sorted(dated)] for kind, dated in values.items()}
         self._amounts = {kind: [a for _, a in sorted(dated)] for kind, dated in values.items()}
+        self._found: dict[tuple, int] = {}
 
     def index(self, kind: str, on: datetime.date) -> int:
         """The position of the value in force, or -1."""
-        dates = self._dates.get(kind)
-        if not dates:
-            return -1
-        return bisect.bisect_right(dates, on) - 1
+        key = (kind, on)
+        found = self._found.get(key)
+        if found is None:
+            dates = self._dates.get(kind)
+            found = bisect.bisect_right(dates, on) - 1 if dates else -1
+            if len(self._found) >= 10_000:  # a register asks about the same few dates again and again
+                self._found.clear()
+            self._found[key] = found
+        return found
 
     def amount(self, kind: str, on: datetime.date) -> int:
         position = self.index(kind, on)
         return self._amounts[kind][position] if position >= 0 else -1
 
-    def call(self, kind: str, on: datetime.datetime) -> int:
-        return self.amount(kind, on.date() if isinstance(on, datetime.datetime) else on)
+    def call(self, kind: str, on: datetime.date) -> int:
+        """`threshold(type, date)`; CEL gives the date as a UTC datetime, the register's closures as a date."""
+        return self.amount(kind, on.date() if on.__class__ is datetime.datetime else on)
 
 
 class RulesEnvironment:
