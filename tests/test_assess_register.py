@@ -10,13 +10,14 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import NEXT_VERSION, VERSION, copy_project, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scenarios.table import scenarios, to_row, to_yaml
 
 from guidance_builder.engine.inputs import ContractReader
 from guidance_builder.engine.register import RegisterError, RowReader, RowResult, read_register, register_columns
+from guidance_builder.engine.register_fast import FastRows
 from guidance_builder.engine.register_rows import RESULT_COLUMNS, ResultWriter, assessment_cells, error_row, inert
 from guidance_builder.engine.register_run import assess_register, split_point
 from guidance_builder.engine.rules import Engine
@@ -377,6 +378,51 @@ def test_the_register_writes_what_the_plain_path_writes(tmp_path, engine):
         assert fast.getvalue() == plain.getvalue()
 
     check()
+
+
+def test_a_per_row_fact_asked_only_sometimes_takes_the_short_path_and_reads_the_same(tmp_path, monkeypatch):
+    """A money fact asked only when the contract is relevant: rows that leave it unasked (and
+    empty) and rows that give it both take the short path, and write what the plain path writes."""
+    project = copy_project(tmp_path / "project")
+    content = project / "content"
+    guidance = content / "guidance.yaml"
+    guidance.write_text(guidance.read_text(encoding="utf-8").replace(f"version: {VERSION}", f"version: {NEXT_VERSION}"), encoding="utf-8")
+    facts = content / "facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    assert text.count("  - id: event\n") == 1
+    facts.write_text(
+        text.replace(
+            "  - id: event\n",
+            "  - id: extension.cost_gbp\n    type: money\n    question: What would a short extension cost?\n"
+            "    asked_when: relevant_contract\n  - id: event\n",
+        ),
+        encoding="utf-8",
+    )
+    edition, _ = require_edition(Project.at(project))
+    engine = Engine(edition.book, edition.document.anchors)
+    columns = register_columns(engine)
+    rows = []
+    for n, scenario in enumerate(SCENARIOS * 3):
+        row = to_row(scenario["contract"], engine.criteria_ids) | {"reference": f"R-{n}", "title": f"Contract {n}"}
+        row["extension.cost_gbp"] = str(1000 + n) if row["relevant_contract"] == "true" else ""
+        if row["relevant_contract"] == "false" and n % 2:
+            row["extension.cost_gbp"] = "12"  # given where it is not asked: an error, found by the full path
+        rows.append(row)
+    path = write_register(tmp_path / "contracts.csv", rows, columns)
+    called = []
+    original = FastRows._read_unasked
+    monkeypatch.setattr(FastRows, "_read_unasked", lambda self, *a: called.append(1) or original(self, *a))
+    fast = io.StringIO()
+    assess_register(engine, path, "contracts.csv", fast, parallel=False)
+    plain = io.StringIO()
+    writer = csv.writer(plain, lineterminator="\n")
+    writer.writerow(RESULT_COLUMNS)
+    with path.open(newline="", encoding="utf-8") as stream:
+        for result in read_register(engine, stream, "contracts.csv"):
+            writer.writerow(result_row(result, engine.version))
+    assert fast.getvalue() == plain.getvalue()
+    assert called, "no row left the per-row fact unasked on the short path"
+    assert "is asked only when relevant_contract" in fast.getvalue()
 
 
 # Large registers are split across two processes ------------------------------------------

@@ -157,7 +157,9 @@ class RowReader:
         errors: list[Diagnostic] = []
         for fact, column, cache in self.columns:
             cell = cells[column].strip() if column is not None else ""
-            if cache is not None:
+            if not cell and fact.asked_when:
+                value = fact.blank  # as a YAML contract that leaves it out; `unasked` below sees to the rest
+            elif cache is not None:
                 value = cache.get(cell, cache)
                 if value is cache:
                     if len(cache) >= CACHE_LIMIT:
@@ -165,8 +167,6 @@ class RowReader:
                     value = cache[cell] = read_cell(fact, cell)
             elif fact.type == "text" and cell:
                 value = cell
-            elif column is None and fact.asked_when:
-                value = fact.blank
             else:
                 value = read_cell(fact, cell)
             if value.__class__ is Problem:

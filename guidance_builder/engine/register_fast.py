@@ -125,6 +125,9 @@ class FastRows:
         self.static_sources = [_static_source(engine, s) for s in dict.fromkeys(condition_sources(engine)) if per_row.isdisjoint(reads(s))]
         at = {source.text: index for index, source in enumerate(self.static_sources)}
         self.static_items = [(item.key, at[item.condition]) for item in engine.program.items.values() if item.condition in at]
+        self.texts = [(fact_id, column, not may_be_blank) for fact_id, kind, may_be_blank, column in self.row_facts if kind == "text"]
+        self.numbers = [(fact_id, column) for fact_id, kind, _, column in self.row_facts if kind in ("money", "whole_number")]
+        self.dates = [(fact_id, column) for fact_id, kind, _, column in self.row_facts if kind == "date"]
         self._dates: dict[str, object] = {}
         self._cache: dict[tuple, object] = {}
         self._fixed: dict[tuple, int] = {}
@@ -143,33 +146,35 @@ class FastRows:
         if profile is _INVALID:
             return None
         answers = profile.static.copy()
-        unasked = profile.unasked
-        for fact_id, kind, may_be_blank, column in self.row_facts:
-            raw = cells[column] if column is not None else ""
-            if raw[:1].isspace() or raw[-1:].isspace():
-                return None  # the full path strips and reports exactly as the YAML reader does
-            if fact_id in unasked:
+        if profile.unasked:
+            if not self._read_unasked(cells, profile.unasked, answers):
+                return None
+        else:
+            # The row is printable ASCII (read_rows checks), so a space is the only blank a cell can start or end with.
+            for fact_id, column, required in self.texts:
+                raw = cells[column] if column is not None else ""
                 if raw:
+                    if raw[0] == " " or raw[-1] == " ":
+                        return None  # the full path strips and reports exactly as the YAML reader does
+                elif required:
                     return None
-                answers[fact_id] = self.engine.fact[fact_id].blank
-                continue
-            if kind == "text":
-                if not raw and not may_be_blank:
+                answers[fact_id] = raw
+            for fact_id, column in self.numbers:
+                raw = cells[column] if column is not None else ""
+                if not raw.isdigit() or len(raw) > MAX_DIGITS:
                     return None
-                value = raw
-            elif kind == "date":
-                value = self._dates.get(raw)
+                answers[fact_id] = int(raw)
+            dates = self._dates
+            for fact_id, column in self.dates:
+                raw = cells[column] if column is not None else ""
+                value = dates.get(raw)
                 if value is None:
                     value = parse_date(raw)
                     if value is None:
                         return None
-                    if len(self._dates) < CACHE_LIMIT:
-                        self._dates[raw] = value
-            else:
-                if not (raw.isascii() and raw.isdigit()) or len(raw) > MAX_DIGITS:
-                    return None
-                value = int(raw)
-            answers[fact_id] = value
+                    if len(dates) < CACHE_LIMIT:
+                        dates[raw] = value
+                answers[fact_id] = value
         threshold = None
         if self.threshold_facts is not None:
             kind, on = self.threshold_facts
@@ -191,6 +196,31 @@ class FastRows:
                 self._plans.clear()
             self._plans[key] = plan
         return self.results.finish(self.results.encoded(plan, answers), answers)
+
+    def _read_unasked(self, cells: list[str], unasked: frozenset[str], answers: dict) -> bool:
+        """The per-row cells of a profile that leaves some unasked (they must be empty); False sends the row the full way."""
+        for fact_id, kind, may_be_blank, column in self.row_facts:
+            raw = cells[column] if column is not None else ""
+            if raw[:1] == " " or raw[-1:] == " ":
+                return False
+            if fact_id in unasked:
+                if raw:
+                    return False
+                answers[fact_id] = self.engine.fact[fact_id].blank
+            elif kind == "text":
+                if not raw and not may_be_blank:
+                    return False
+                answers[fact_id] = raw
+            elif kind == "date":
+                value = parse_date(raw)
+                if value is None:
+                    return False
+                answers[fact_id] = value
+            else:
+                if not raw.isdigit() or len(raw) > MAX_DIGITS:
+                    return False
+                answers[fact_id] = int(raw)
+        return True
 
     def _learn(self, cells: list[str], token: tuple) -> object:
         """Read the first row of a profile in full: what its profile fixes, or invalid."""
