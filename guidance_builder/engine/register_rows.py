@@ -104,6 +104,8 @@ class Plan(NamedTuple):
     number: int
     walked: Walk
     threshold: ThresholdApplied | None
+    threshold_key: tuple | None
+    """(authority type, in force from) of the threshold."""
     shown: tuple[tuple[Item, bool, str | None, int], ...]
     """Each reason to give: the item, its answer, the step that asked it, which of its cases."""
     quoted: Callable[[Mapping[str, object]], object]
@@ -154,6 +156,7 @@ class ResultWriter:
         self._walks: dict[tuple, Walk] = {}
         self._rows: dict[tuple, Encoded] = {}
         self._reasons: dict[tuple, str] = {}
+        self._quoting = {key: _getter(names) for key, names in self.item_shared.items()}
         self._numbers = itertools.count()  # never reused, so a cleared cache cannot mix two plans up
         self._tail = f",{cell(engine.version)},\n"
 
@@ -195,8 +198,7 @@ class ResultWriter:
             if len(self._plans) >= CACHE_LIMIT:
                 self._plans.clear()
             shared = tuple(dict.fromkeys(f for item, *_ in shown for f in self.item_shared[item.key]))
-            quoted = operator.itemgetter(*shared) if shared else (lambda answers: ())
-            found = self._plans[key] = Plan(next(self._numbers), walked, threshold, tuple(shown), quoted)
+            found = self._plans[key] = Plan(next(self._numbers), walked, threshold, key[-1], tuple(shown), _getter(shared))
         return found
 
     def _case_index(self, cases, answers, known: Mapping[str, object] | None) -> int:
@@ -223,7 +225,16 @@ class ResultWriter:
 
     def _encode(self, plan: Plan, answers) -> Encoded:
         engine, walked, threshold = self.engine, plan.walked, plan.threshold
-        reasons = [self._reason(item, yes, step, index, answers, threshold) for item, yes, step, index in plan.shown]
+        # A reason's words depend on its case, the answers it quotes and the threshold: made once for each.
+        reasons = []
+        for item, yes, step, index in plan.shown:
+            key = (item.key, yes, index, self._quoting[item.key](answers), plan.threshold_key)
+            found = self._reasons.get(key)
+            if found is None:
+                if len(self._reasons) >= CACHE_LIMIT:
+                    self._reasons.clear()
+                found = self._reasons[key] = engine.reason(item, yes, answers, threshold, step, self.markers).cited()
+            reasons.append(found)
         reasons.append(engine.outcome_reasons[walked.outcome].cited())
         head = [
             walked.outcome,
@@ -241,16 +252,6 @@ class ResultWriter:
         fills = tuple((self._words[int(slot)], self.per_row[int(slot)]) for slot in parts[1::2])
         decided_first = walked.decided_by[0] if walked.decided_by else None
         return Encoded(template, fills, walked.outcome, decided_first)
-
-    def _reason(self, item: Item, yes: bool, step: str | None, index: int, answers, threshold: ThresholdApplied | None) -> str:
-        """A reason's sentence with its citation, made once for each case, quoted answers and threshold."""
-        key = (item.key, yes, index, tuple(answers[f] for f in self.item_shared[item.key]), threshold)
-        found = self._reasons.get(key)
-        if found is None:
-            if len(self._reasons) >= CACHE_LIMIT:
-                self._reasons.clear()
-            found = self._reasons[key] = self.engine.reason(item, yes, answers, threshold, step, self.markers).cited()
-        return found
 
     def finish(self, found: Encoded, answers) -> tuple[str, str, str | None]:
         """The row's result line, its own values filled in."""
@@ -271,6 +272,16 @@ class Encoded(NamedTuple):
 
 
 _MARKER = re.compile("\x00(\\d+)\x00")
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Mapping[str, object]], tuple]:
+    """The answers to `names`, as one tuple."""
+    if len(names) > 1:
+        return operator.itemgetter(*names)
+    if names:
+        (name,) = names
+        return lambda answers: (answers[name],)
+    return lambda answers: ()
 
 
 def _filler(fact) -> Callable[[object], str]:

@@ -76,6 +76,7 @@ class Thresholds:
         self._dates = {kind: [d for d, _ in sorted(dated)] for kind, dated in values.items()}
         self._amounts = {kind: [a for _, a in sorted(dated)] for kind, dated in values.items()}
         self._found: dict[tuple, int] = {}
+        self._called: dict[tuple, int] = {}
 
     def index(self, kind: str, on: datetime.date) -> int:
         """The position of the value in force, or -1."""
@@ -95,7 +96,12 @@ class Thresholds:
 
     def call(self, kind: str, on: datetime.date) -> int:
         """`threshold(type, date)`; CEL gives the date as a UTC datetime, the register's closures as a date."""
-        return self.amount(kind, on.date() if on.__class__ is datetime.datetime else on)
+        found = self._called.get((kind, on))
+        if found is None:
+            if len(self._called) >= 10_000:
+                self._called.clear()
+            found = self._called[kind, on] = self.amount(kind, on.date() if on.__class__ is datetime.datetime else on)
+        return found
 
 
 class RulesEnvironment:
