@@ -4,6 +4,7 @@ pass would give)."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import errno
 import io
@@ -11,7 +12,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -23,6 +24,11 @@ from guidance_builder.engine.rules import Engine
 
 PARALLEL_MIN_BYTES = 4_000_000
 """A register at least this large is split in two and assessed on two cores."""
+FIRST_SHARE = 0.53
+"""The share of the file this process assesses: a little over half, because the worker reads
+this part first (to find where its own begins), which takes about a tenth of assessing it."""
+SPLIT_LOOKAHEAD = 1 << 20
+"""Bytes read past the middle to find where a record ends; a record longer than this is not split."""
 
 
 def assess_register(
@@ -115,7 +121,7 @@ def _append_file(out: TextIO, part: str) -> None:
 def _assess_second_part(send, engine: Engine, path: Path, display: str, size: int, part: str | None) -> None:
     """In the worker: find the split point, tell the parent, and assess what follows it."""
     try:
-        split = split_point(path, size)
+        split = split_point(path, size, FIRST_SHARE)
         if split is None:
             send.send(None)
             return
@@ -233,38 +239,37 @@ def open_part(path: Path, start: int, end: int | None, end_from: Callable[[], in
     return io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding=encoding, errors="surrogateescape", newline="")
 
 
-def split_point(path: Path, size: int) -> tuple[int, int] | None:
-    """The end of the first record that ends at or after the middle of the file, and the lines before it.
+def split_point(path: Path, size: int, share: float = 0.5) -> tuple[int, int] | None:
+    """The end of the first record that ends at or after `share` of the file, and the lines before it.
 
-    The CSV reader itself reads the first half, so a quote inside an unquoted cell
-    (`12" water main`) or a line break inside a quoted one can never move the boundary.
+    The CSV reader itself reads up to there, so a quote inside an unquoted cell (`12" water
+    main`) or a line break inside a quoted one can never move the boundary. It reads the text
+    as the register's own reader will (`newline=""`: a line ends at \\n, \\r\\n or a lone \\r),
+    so the lines before the boundary are counted as that reader numbers its rows.
     """
     if size < 2:
         return None
-    consumed = 0
-    lines = 0
-
-    def physical_lines(stream) -> Iterator[str]:
-        nonlocal consumed, lines
-        first = True
-        for raw in stream:
-            consumed += len(raw)
-            # Line breaks as the text reader counts them (its row numbers): \n, \r\n and a lone \r.
-            lines += raw.count(b"\n") + raw.count(b"\r") - raw.count(b"\r\n")
-            text = raw.decode("utf-8", "surrogateescape")
-            if first:
-                text = text.removeprefix("\ufeff")
-                first = False
-            yield text
-
+    target = int(size * share)
     with open(path, "rb") as stream:
-        reader = csv.reader(physical_lines(stream), strict=True)
-        try:
-            for _ in reader:
-                if consumed >= size // 2:
-                    break
-        except csv.Error:
+        data = stream.read(target + SPLIT_LOOKAHEAD)
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    text = data[bom:].decode("utf-8", "surrogateescape")
+    source = io.StringIO(text, newline="")
+    reader = csv.reader(source, strict=True)
+    position = 0
+    try:
+        for _ in reader:
+            position = source.tell()
+            if bom + position >= target:  # characters, not bytes: past the target either way
+                break
+        else:
             return None
-    if consumed >= size or lines < 2:
+    except csv.Error:
         return None
-    return consumed, lines
+    if position >= len(text):  # the record may go on beyond what was read (or a \r\n be cut in two)
+        return None
+    offset = bom + len(text[:position].encode("utf-8", "surrogateescape"))
+    lines = reader.line_num
+    if offset >= size or lines < 2:
+        return None
+    return offset, lines
