@@ -2,7 +2,7 @@
 
 Nothing here knows a criterion, an exemption or an outcome: the steps, the conditions
 and the words of every reason come from the content. The walk is the one
-docs/drafting.md describes and templates/assets/rules-env.js repeats in the browser:
+docs/drafting.md describes and templates/assets/rules-walk.js repeats in the browser:
 each step asks its items; if any is true the step's `if_any` branch is taken, and the
 reasons of the true items are given, otherwise every item's reason and `if_none`.
 """

@@ -1,7 +1,7 @@
 """The rules program: the procedure, its items and their conditions, as one plain structure.
 
 Both engines run it: guidance_builder/engine/rules.py in Python and the checker page's
-script in the browser (templates/assets/rules-env.js); rules.json publishes it for
+script in the browser (templates/assets/rules-*.js); rules.json publishes it for
 other systems. Each item a step asks about is a condition in CEL:
 
 - a trigger or a criterion is answered by the fact that records it: a choice fact whose
