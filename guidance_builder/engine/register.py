@@ -280,19 +280,19 @@ def read_rows(
     display: str,
     header: list[str] | None = None,
     lines_before: int = 0,
-    make_fast: Callable[[RowReader], Callable[[list[str]], object]] | None = None,
-) -> Iterator[tuple[int, dict | None, list[Diagnostic], str, object]]:
-    """Yield (row, answers, errors, reference, done) for each record of a register.
+    make_fast: Callable[[RowReader], Callable[[list[str], int], bool]] | None = None,
+) -> Iterator[tuple[int, dict | None, list[Diagnostic], str]]:
+    """Yield (row, answers, errors, reference) for each record of a register.
 
     With `header`, `stream` is a later part of the file that starts after `lines_before` lines.
-    With `make_fast`, a row the short path can take comes with its result already made
-    (`done`), and no answers.
+    With `make_fast`, each record is first offered to the short path (`take(cells, row)`),
+    and only those it does not take are yielded.
     """
     reader = csv.reader(stream, strict=True)
     if header is None:
         header = read_header(reader, engine, display)
     rows = RowReader(engine, header, display)
-    fast = make_fast(rows) if make_fast is not None else None
+    take = make_fast(rows) if make_fast is not None else None
     while True:
         start = lines_before + reader.line_num + 1
         try:
@@ -305,30 +305,23 @@ def read_rows(
                 None,
                 [Diagnostic(Location(display, start, 1), f"the row is not valid CSV: {error}", _csv_hint(str(error)))],
                 "",
-                None,
             )
             continue
         if not cells or (len(cells) == 1 and not cells[0].strip()):
             continue
-        if fast is not None and (text := "".join(cells)).isascii() and text.isprintable():
-            done = fast(cells)
-            if done is not None:
-                yield start, None, NO_ERRORS, "", done
-                continue
+        if take is not None and (text := "".join(cells)).isascii() and text.isprintable() and take(cells, start):
+            continue
         problem = _cell_problem(cells, display, start)
         if problem is not None:
-            yield start, None, [problem], "", None
+            yield start, None, [problem], ""
             continue
         answers, errors = rows.read(cells, start)
-        yield start, answers, errors, rows.reference(cells) if answers is None else "", None
-
-
-NO_ERRORS: list[Diagnostic] = []
+        yield start, answers, errors, rows.reference(cells) if answers is None else ""
 
 
 def read_register(engine: Engine, stream: TextIO, display: str) -> Iterator[RowResult]:
     """Yield one RowResult per record, assessing each valid contract (the plain path, for tests and tools)."""
-    for row, answers, errors, reference, _ in read_rows(engine, stream, display):
+    for row, answers, errors, reference in read_rows(engine, stream, display):
         if answers is None:
             yield RowResult(row, errors=errors, reference=reference)
         else:

@@ -38,8 +38,8 @@ _FAILED = object()
 
 
 class Profile(NamedTuple):
-    static: dict
-    """The answers of the profile's own facts."""
+    answers: dict
+    """The answers of the profile's own facts, and of the last row's per-row facts."""
     unasked: frozenset[str]
     """Per-row facts the profile does not ask (their cells must be empty)."""
     decided: dict[str, bool]
@@ -145,7 +145,8 @@ class FastRows:
             profile = self._learn(cells, token)
         if profile is _INVALID:
             return None
-        answers = profile.static.copy()
+        # The profile's own dict, reused: every per-row fact is set again below before it is read.
+        answers = profile.answers
         if profile.unasked:
             if not self._read_unasked(cells, profile.unasked, answers):
                 return None

@@ -255,7 +255,7 @@ class ResultWriter:
 
     def finish(self, found: Encoded, answers) -> tuple[str, str, str | None]:
         """The row's result line, its own values filled in."""
-        reference = cell(inert(str(answers.get(self.reference, "")))) if self.reference else ""
+        reference = _reference_cell(str(answers.get(self.reference, ""))) if self.reference else ""
         if found.fills:
             return found.template % (reference, *[fill(answers[fact]) for fill, fact in found.fills]), found.outcome, found.decided_by
         return found.template % reference, found.outcome, found.decided_by
@@ -272,6 +272,13 @@ class Encoded(NamedTuple):
 
 
 _MARKER = re.compile("\x00(\\d+)\x00")
+
+
+def _reference_cell(text: str) -> str:
+    """`cell(inert(text))`, without the regular expression for the usual plain reference."""
+    if text[:1] in FORMULA_TRIGGERS or '"' in text or "," in text or "\n" in text or "\r" in text:
+        return cell(inert(text))
+    return text
 
 
 def _getter(names: tuple[str, ...]) -> Callable[[Mapping[str, object]], tuple]:

@@ -165,14 +165,37 @@ def _assess_stream(
     results = ResultWriter(engine)
     version = engine.version
     lines: list[str] = []
-    rows = invalid = 0
+    by_outcome = summary.by_outcome
+    counted = [0]
+
+    def record(row: int, line: str, outcome: str, decided: str | None) -> None:
+        counted[0] += 1
+        outcomes[outcome] += 1
+        if decided is not None:
+            exempt_by[decided] += 1
+            counts = by_outcome.setdefault(outcome, {})
+            counts[decided] = counts.get(decided, 0) + 1
+        if writer is not None:
+            lines.append(f"{row},{line}")
+            if len(lines) >= 4096:
+                out.writelines(lines)
+                lines.clear()
 
     def make_fast(reader):
-        return FastRows(engine, reader.read, reader.columns, reader.width, results).line
+        line = FastRows(engine, reader.read, reader.columns, reader.width, results).line
 
-    for row, answers, errors, reference, done in read_rows(engine, stream, display, header, lines_before, make_fast):
-        rows += 1
-        if done is None and answers is None:
+        def take(cells: list[str], row: int) -> bool:
+            done = line(cells)
+            if done is None:
+                return False
+            record(row, *done)
+            return True
+
+        return take
+
+    invalid = 0
+    for row, answers, errors, reference in read_rows(engine, stream, display, header, lines_before, make_fast):
+        if answers is None:
             invalid += 1
             for diagnostic in errors:
                 summary.add_error(diagnostic)
@@ -183,20 +206,10 @@ def _assess_stream(
                 lines.clear()
                 writer.writerow(error_row(row, reference, errors, version))
             continue
-        line, outcome, decided = done if done is not None else results.encode(answers)
-        outcomes[outcome] += 1
-        if decided is not None:
-            exempt_by[decided] += 1
-            counts = summary.by_outcome.setdefault(outcome, {})
-            counts[decided] = counts.get(decided, 0) + 1
-        if writer is not None:
-            lines.append(f"{row},{line}")
-            if len(lines) >= 4096:
-                out.writelines(lines)
-                lines.clear()
+        record(row, *results.encode(answers))
     if writer is not None:
         out.writelines(lines)
-    summary.rows, summary.invalid = rows, invalid
+    summary.rows, summary.invalid = counted[0] + invalid, invalid
     return summary
 
 
