@@ -18,7 +18,7 @@ from scenarios.table import scenarios, to_row, to_yaml
 from guidance_builder.engine.inputs import ContractReader
 from guidance_builder.engine.register import RegisterError, RowReader, RowResult, read_register, register_columns
 from guidance_builder.engine.register_fast import FastRows
-from guidance_builder.engine.register_rows import RESULT_COLUMNS, ResultWriter, assessment_cells, error_row, inert
+from guidance_builder.engine.register_rows import REASON_SEPARATOR, RESULT_COLUMNS, ResultWriter, error_row, inert
 from guidance_builder.engine.register_run import assess_register, split_point
 from guidance_builder.engine.rules import Engine
 from guidance_builder.pipeline import require_edition
@@ -32,6 +32,24 @@ SCENARIOS = scenarios()
 def engine() -> Engine:
     edition, _ = require_edition(Project.at(ROOT))
     return Engine(edition.book, edition.document.anchors)
+
+
+def assessment_cells(a) -> list:
+    """The result columns after the reference, written from one assessment as it stands: the
+    plain path that the register's shared result lines must equal."""
+    t = a.threshold
+    return [
+        a.outcome,
+        ";".join(a.decided_by),
+        ";".join(a.exemptions),
+        ";".join(a.criteria_met),
+        t.amount if t else "",
+        t.authority_type if t else "",
+        t.in_force_from.isoformat() if t else "",
+        REASON_SEPARATOR.join(r.cited() for r in a.reasons),
+        a.guidance_version,
+        "",
+    ]
 
 
 def write_register(path: Path, rows: list[dict], columns: list[str]) -> Path:

@@ -124,20 +124,9 @@ class RowReader:
         self.reference_at = next((column for fact, column, _ in self.columns if fact.id == identity), None)
         self.threshold = engine.program.thresholds
         # The register's fast path for conditions (rules/cel_closures.py), where one is made.
-        self._asked_when = [(fact_id, engine.env.closure(engine.fact[fact_id].asked_when)) for fact_id, _ in engine.asked_when]
-
-    def _unasked(self, answers: dict) -> list[str]:
-        """`Engine.unasked`, by the conditions' closures where they have them."""
-        engine = self.engine
-        values = dict(answers)
-        skipped = []
-        for fact_id, closure in self._asked_when:
-            fact = engine.fact[fact_id]
-            asked = closure(values) if closure is not None else engine.evaluate(fact.asked_when, values)
-            if not asked:
-                skipped.append(fact_id)
-                values[fact_id] = fact.blank
-        return skipped
+        self._asked_when = {
+            fact_id: closure for fact_id, _ in engine.asked_when if (closure := engine.env.closure(engine.fact[fact_id].asked_when))
+        }
 
     def reference(self, cells: list[str]) -> str:
         at = self.reference_at
@@ -177,7 +166,7 @@ class RowReader:
             return None, errors
         engine = self.engine
         if engine.asked_when:
-            for fact_id in self._unasked(answers):
+            for fact_id in engine.unasked(answers, self._asked_when):
                 fact = engine.fact[fact_id]
                 if answers[fact_id] != fact.blank:
                     column = next(c for f, c, _ in self.columns if f.id == fact_id)

@@ -81,23 +81,6 @@ def error_row(row: int, reference: str, errors: list[Diagnostic], version: str) 
     return [row, inert(reference), INVALID, "", "", "", "", "", "", "", version, text]
 
 
-def assessment_cells(a) -> list:
-    """The result columns after the reference, for one assessment."""
-    t = a.threshold
-    return [
-        a.outcome,
-        ";".join(a.decided_by),
-        ";".join(a.exemptions),
-        ";".join(a.criteria_met),
-        t.amount if t else "",
-        t.authority_type if t else "",
-        t.in_force_from.isoformat() if t else "",
-        REASON_SEPARATOR.join(r.cited() for r in a.reasons),
-        a.guidance_version,
-        "",
-    ]
-
-
 class Plan(NamedTuple):
     """The part of a result that the items' answers fix: the walk, each reason's case, the threshold."""
 
@@ -183,7 +166,7 @@ class ResultWriter:
         shown = []
         for item, yes, step in walked.shown:
             cases = item.yes if yes else item.no
-            shown.append((item, yes, step, self._case_index(cases, answers, known) if len(cases) > 1 else 0))
+            shown.append((item, yes, step, engine.case_index(cases, answers, known) if len(cases) > 1 else 0))
         key = (
             walked.path,
             walked.outcome,
@@ -200,18 +183,6 @@ class ResultWriter:
             shared = tuple(dict.fromkeys(f for item, *_ in shown for f in self.item_shared[item.key]))
             found = self._plans[key] = Plan(next(self._numbers), walked, threshold, key[-1], tuple(shown), _getter(shared))
         return found
-
-    def _case_index(self, cases, answers, known: Mapping[str, object] | None) -> int:
-        """`Engine.case_index`, taking the values of conditions already worked out."""
-        if not known:
-            return self.engine.case_index(cases, answers)
-        for index, case in enumerate(cases):
-            if case.when is None:
-                return index
-            value = known[case.when] if case.when in known else self.engine.evaluate(case.when, answers)
-            if value:
-                return index
-        return len(cases) - 1
 
     def encoded(self, plan: Plan, answers) -> Encoded:
         """The row of a plan and the answers its reasons quote, with slots for the per-row words."""

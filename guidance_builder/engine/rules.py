@@ -226,24 +226,34 @@ class Engine:
         kind = self.fact[fact_id].type
         return _date_to_cel if kind == "date" else (list if kind == "choices" else _same)
 
-    def unasked(self, answers: Answers) -> list[str]:
-        """The facts whose `asked_when` is false for these answers (each takes its blank value)."""
+    def unasked(self, answers: Answers, closures: Mapping[str, Callable[[Answers], object]] | None = None) -> list[str]:
+        """The facts whose `asked_when` is false for these answers (each takes its blank value).
+
+        `closures` may hold a fast form of some facts' `asked_when` (a register's; see rules/cel_closures.py)."""
         values = dict(answers)
         skipped = []
         for fact_id, _ in self.asked_when:
-            if not self.evaluate(self.fact[fact_id].asked_when, values):
+            fact = self.fact[fact_id]
+            closure = closures.get(fact_id) if closures else None
+            if not (closure(values) if closure is not None else self.evaluate(fact.asked_when, values)):
                 skipped.append(fact_id)
-                values[fact_id] = self.fact[fact_id].blank
+                values[fact_id] = fact.blank
         return skipped
 
     def decide(self, item: Item, answers: Answers) -> bool:
         """One item's answer."""
         return bool(self.evaluate(item.condition, answers))
 
-    def case_index(self, cases: tuple[Case, ...], answers: Answers) -> int:
-        """Which reason case applies: the first whose `when` holds, or the last."""
+    def case_index(self, cases: tuple[Case, ...], answers: Answers, known: Mapping[str, object] | None = None) -> int:
+        """Which reason case applies: the first whose `when` holds, or the last. `known` may
+        hold the values of some conditions already worked out (a register's)."""
         for index, case in enumerate(cases):
-            if case.when is None or self.evaluate(case.when, answers):
+            if case.when is None:
+                return index
+            if known and case.when in known:
+                if known[case.when]:
+                    return index
+            elif self.evaluate(case.when, answers):
                 return index
         return len(cases) - 1
 

@@ -72,7 +72,7 @@ class _Compiler:
 
     def call(self, node: Node) -> Closure:
         overloads = self.references.get(node.id, ("", ()))[1]
-        if len(overloads) != 1 or node.value:  # no method calls
+        if len(overloads) != 1 or node.method:
             raise _Unsupported
         overload = overloads[0]
         args = [self.closure(arg) for arg in node.args]

@@ -37,6 +37,8 @@ class Node:
     """A constant's value."""
     args: tuple[Node, ...] = ()
     """A call's arguments (its target first, for a method call), a list's elements, a select's operand."""
+    method: bool = False
+    """A call written as a method (`list.size()`), with its target first in `args`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +94,7 @@ def _node(data: bytes) -> Node:
                 function = value.decode("utf-8")
             elif number == _CALL_ARGS:
                 args.append(_node(value))
-        return Node(node_id, kind, name=function, args=tuple(([target] if target else []) + args), value=target is not None)
+        return Node(node_id, kind, name=function, args=tuple(([target] if target else []) + args), method=target is not None)
     if kind == "list":
         return Node(node_id, kind, args=tuple(_node(value) for number, value in _fields(body) if number == _LIST_ELEMENTS))
     if kind == "select":
