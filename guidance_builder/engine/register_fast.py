@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from cel_expr_python import cel
 
-from guidance_builder.engine.register_rows import ResultWriter, condition_sources, per_row_facts
+from guidance_builder.engine.register_rows import Encoded, ResultWriter, condition_sources, per_row_facts
 from guidance_builder.engine.rules import Engine
 from guidance_builder.rules.cel import ConditionError
 from guidance_builder.rules.values import MAX_DIGITS, parse_date
@@ -48,6 +48,8 @@ class Profile(NamedTuple):
     """The value of each condition that reads no per-row fact (see `FastRows.static_sources`)."""
     fixed: int
     """What the profile fixes of the result, as a small number (equal for profiles that read the same)."""
+    lines: dict
+    """The encoded result of each (per-row conditions' values, threshold in force) met so far."""
 
 
 class RowConditions:
@@ -77,13 +79,12 @@ class RowConditions:
                 self.compiled = None
         self.run = env.run
         self._arena, self._left = cel.Arena(), ARENA_EVALUATIONS
-
-    def values(self, answers: dict) -> tuple | None:
+        self.values: Callable[[dict], tuple | None] = _together(self.closures) if self.closures is not None else self._by_cel
         """Every condition's value, or None if the evaluation failed (the full path then decides)."""
+
+    def _by_cel(self, answers: dict) -> tuple | None:
         if not self.count:
             return ()
-        if self.closures is not None:
-            return tuple([closure(answers) for closure in self.closures])
         if self.compiled is None:
             return None
         data = {name: convert(answers[name]) for name, convert in zip(self.reads, self.converters, strict=True)}
@@ -96,6 +97,17 @@ class RowConditions:
             return tuple(self.run(self.compiled, data, self._arena))
         except ValueError:
             return None
+
+
+def _together(closures: list[Callable[[dict], object]]) -> Callable[[dict], tuple]:
+    """One function giving every closure's value as a tuple (for the usual one or two, without a loop)."""
+    if len(closures) == 1:
+        (first,) = closures
+        return lambda answers: (first(answers),)
+    if len(closures) == 2:
+        first, second = closures
+        return lambda answers: (first(answers), second(answers))
+    return lambda answers: tuple([closure(answers) for closure in closures])
 
 
 class FastRows:
@@ -125,19 +137,31 @@ class FastRows:
         self.static_sources = [_static_source(engine, s) for s in dict.fromkeys(condition_sources(engine)) if per_row.isdisjoint(reads(s))]
         at = {source.text: index for index, source in enumerate(self.static_sources)}
         self.static_items = [(item.key, at[item.condition]) for item in engine.program.items.values() if item.condition in at]
-        self.texts = [(fact_id, column, not may_be_blank) for fact_id, kind, may_be_blank, column in self.row_facts if kind == "text"]
-        self.numbers = [(fact_id, column) for fact_id, kind, _, column in self.row_facts if kind in ("money", "whole_number")]
-        self.dates = [(fact_id, column) for fact_id, kind, _, column in self.row_facts if kind == "date"]
+        present = [(fact_id, kind, may_be_blank, column) for fact_id, kind, may_be_blank, column in self.row_facts if column is not None]
+        # A per-row column left out reads as blank for every row: the same value for the whole
+        # register where it may be blank (the profile's answers keep it), the full path's errors where not.
+        if any(column is None and (kind != "text" or not may_be_blank) for _, kind, may_be_blank, column in self.row_facts):
+            self.usable = False
+        self.texts = [(fact_id, column, not may_be_blank) for fact_id, kind, may_be_blank, column in present if kind == "text"]
+        self.numbers = [(fact_id, column) for fact_id, kind, _, column in present if kind in ("money", "whole_number")]
+        self.dates = [(fact_id, column) for fact_id, kind, _, column in present if kind == "date"]
         self._dates: dict[str, object] = {}
         self._cache: dict[tuple, object] = {}
         self._fixed: dict[tuple, int] = {}
         self._plans: dict[tuple, object] = {}
         self._numbers = itertools.count()  # never reused: a number stands for one `fixed` for good
+        self.lines_per_profile = per_row.isdisjoint(name for names in results.item_shared.values() for name in names)
         spec = engine.program.thresholds
         self.threshold_facts = (spec.type_fact, spec.date_fact) if spec.type_fact and spec.date_fact else None
+        self._threshold_index = engine.thresholds.index
+        self._values = self.conditions.values
+        self._finish = results.finish
+        if not self.usable:
+            self.line = lambda cells: None
 
-    def line(self, cells: list[str]) -> tuple[str, str, str | None] | None:
-        if not self.usable or len(cells) != self.width:
+    def line(self, cells: list[str]) -> tuple[str, Encoded] | None:
+        """The row's result line (after its row number) and its encoding, or None for the full path."""
+        if len(cells) != self.width:
             return None
         token = self._profile(cells)
         profile = self._cache.get(token)
@@ -153,7 +177,7 @@ class FastRows:
         else:
             # The row is printable ASCII (read_rows checks), so a space is the only blank a cell can start or end with.
             for fact_id, column, required in self.texts:
-                raw = cells[column] if column is not None else ""
+                raw = cells[column]
                 if raw:
                     if raw[0] == " " or raw[-1] == " ":
                         return None  # the full path strips and reports exactly as the YAML reader does
@@ -161,13 +185,13 @@ class FastRows:
                     return None
                 answers[fact_id] = raw
             for fact_id, column in self.numbers:
-                raw = cells[column] if column is not None else ""
+                raw = cells[column]
                 if not raw.isdigit() or len(raw) > MAX_DIGITS:
                     return None
                 answers[fact_id] = int(raw)
             dates = self._dates
             for fact_id, column in self.dates:
-                raw = cells[column] if column is not None else ""
+                raw = cells[column]
                 value = dates.get(raw)
                 if value is None:
                     value = parse_date(raw)
@@ -179,12 +203,19 @@ class FastRows:
         threshold = None
         if self.threshold_facts is not None:
             kind, on = self.threshold_facts
-            threshold = self.engine.thresholds.index(answers[kind], answers[on])
+            threshold = self._threshold_index(answers[kind], answers[on])
             if threshold < 0:
                 return None
-        values = self.conditions.values(answers)
+        values = self._values(answers)
         if values is None:
             return None
+        found = profile.lines.get((values, threshold))
+        if found is None:
+            found = self._encoded(profile, answers, values, threshold)
+        return self._finish(found, answers), found
+
+    def _encoded(self, profile: Profile, answers: dict, values: tuple, threshold: int | None) -> object:
+        """The encoded result of a profile's row, by way of its plan (shared by every profile that reads the same)."""
         key = (profile.fixed, values, threshold)
         plan = self._plans.get(key)
         if plan is None:
@@ -196,7 +227,10 @@ class FastRows:
             if len(self._plans) >= CACHE_LIMIT:
                 self._plans.clear()
             self._plans[key] = plan
-        return self.results.finish(self.results.encoded(plan, answers), answers)
+        found = self.results.encoded(plan, answers)
+        if self.lines_per_profile:  # what a result quotes as it is comes from the profile alone
+            profile.lines[values, threshold] = found
+        return found
 
     def _read_unasked(self, cells: list[str], unasked: frozenset[str], answers: dict) -> bool:
         """The per-row cells of a profile that leaves some unasked (they must be empty); False sends the row the full way."""
@@ -242,7 +276,7 @@ class FastRows:
             if len(self._fixed) >= CACHE_LIMIT:
                 self._fixed.clear()
             number = self._fixed[fixed] = next(self._numbers)
-        found = Profile(static, unasked, decided, values, number)
+        found = Profile(static, unasked, decided, values, number, {})
         if len(self._cache) >= CACHE_LIMIT:
             self._cache.clear()
         self._cache[token] = found

@@ -93,6 +93,8 @@ class Plan(NamedTuple):
     """Each reason to give: the item, its answer, the step that asked it, which of its cases."""
     quoted: Callable[[Mapping[str, object]], object]
     """The answers those reasons quote as they are (choices, yes/no), from a contract's answers: part of the result's key."""
+    head: str
+    """The result line's template up to its reasons (see `ResultWriter._head`)."""
 
 
 class ResultWriter:
@@ -141,11 +143,12 @@ class ResultWriter:
         self._reasons: dict[tuple, str] = {}
         self._quoting = {key: _getter(names) for key, names in self.item_shared.items()}
         self._numbers = itertools.count()  # never reused, so a cleared cache cannot mix two plans up
-        self._tail = f",{cell(engine.version)},\n"
+        self._tail = f",{cell(engine.version)},\n".replace("%", "%%")
 
-    def encode(self, answers) -> tuple[str, str, str | None]:
-        """(the result row after its row number, the outcome, the exemption that decided it)."""
-        return self.finish(self.encoded(self.plan(answers), answers), answers)
+    def encode(self, answers) -> tuple[str, Encoded]:
+        """(the result row after its row number, its encoding: the outcome and the exemption that decided it are there)."""
+        found = self.encoded(self.plan(answers), answers)
+        return self.finish(found, answers), found
 
     def plan(self, answers, decided: Mapping[str, bool] | None = None, known: Mapping[str, object] | None = None) -> Plan:
         """The plan of a contract's result. `decided` may hold every item's answer, and `known`
@@ -181,7 +184,8 @@ class ResultWriter:
             if len(self._plans) >= CACHE_LIMIT:
                 self._plans.clear()
             shared = tuple(dict.fromkeys(f for item, *_ in shown for f in self.item_shared[item.key]))
-            found = self._plans[key] = Plan(next(self._numbers), walked, threshold, key[-1], tuple(shown), _getter(shared))
+            head = self._head(walked, threshold)
+            found = self._plans[key] = Plan(next(self._numbers), walked, threshold, key[-1], tuple(shown), _getter(shared), head)
         return found
 
     def encoded(self, plan: Plan, answers) -> Encoded:
@@ -195,18 +199,38 @@ class ResultWriter:
         return found
 
     def _encode(self, plan: Plan, answers) -> Encoded:
-        engine, walked, threshold = self.engine, plan.walked, plan.threshold
-        # A reason's words depend on its case, the answers it quotes and the threshold: made once for each.
-        reasons = []
+        # Each part is made once and kept as a piece of template: the head per plan, each
+        # reason per (case, the answers it quotes, the threshold), the outcome's reason per outcome.
+        walked = plan.walked
+        pieces, fills = [], []
         for item, yes, step, index in plan.shown:
             key = (item.key, yes, index, self._quoting[item.key](answers), plan.threshold_key)
             found = self._reasons.get(key)
             if found is None:
                 if len(self._reasons) >= CACHE_LIMIT:
                     self._reasons.clear()
-                found = self._reasons[key] = engine.reason(item, yes, answers, threshold, step, self.markers).cited()
-            reasons.append(found)
-        reasons.append(engine.outcome_reasons[walked.outcome].cited())
+                reason = self.engine.reason(item, yes, answers, plan.threshold, step, self.markers)
+                found = self._reasons[key] = self._piece(reason.cited())
+            pieces.append(found[0])
+            fills += found[1]
+        found = self._reasons.get(walked.outcome)
+        if found is None:
+            found = self._reasons[walked.outcome] = self._piece(self.engine.outcome_reasons[walked.outcome].cited())
+        pieces.append(found[0])
+        fills += found[1]
+        # The reasons are always quoted: the words filled in may hold commas.
+        template = plan.head + '"' + REASON_SEPARATOR.join(pieces) + '"' + self._tail
+        decided_first = walked.decided_by[0] if walked.decided_by else None
+        return Encoded(template, tuple(fills), walked.outcome, decided_first)
+
+    def _piece(self, reason: str) -> tuple[str, tuple]:
+        """A reason as a piece of a quoted cell's template: quotes doubled, `%s` where a contract's own words go."""
+        parts = [part.replace("%", "%%") for part in _MARKER.split(reason.replace('"', '""'))]
+        fills = tuple((self._words[int(slot)], self.per_row[int(slot)]) for slot in parts[1::2])
+        return "%s".join(parts[0::2]), fills
+
+    def _head(self, walked: Walk, threshold: ThresholdApplied | None) -> str:
+        """The template of a result line up to its reasons: the reference's slot, then the plan's cells."""
         head = [
             walked.outcome,
             ";".join(walked.decided_by),
@@ -216,30 +240,30 @@ class ResultWriter:
             threshold.authority_type if threshold else "",
             threshold.in_force_from.isoformat() if threshold else "",
         ]
-        # The reasons are always quoted: the words filled in may hold commas.
-        text = ",".join(cell(c) for c in head) + ',"' + REASON_SEPARATOR.join(reasons).replace('"', '""') + '"' + self._tail
-        parts = [part.replace("%", "%%") for part in _MARKER.split(text)]
-        template = "%s," + "%s".join(parts[0::2])  # the reference first, then each slot
-        fills = tuple((self._words[int(slot)], self.per_row[int(slot)]) for slot in parts[1::2])
-        decided_first = walked.decided_by[0] if walked.decided_by else None
-        return Encoded(template, fills, walked.outcome, decided_first)
+        return "%s," + ",".join(cell(c) for c in head).replace("%", "%%") + ","
 
-    def finish(self, found: Encoded, answers) -> tuple[str, str, str | None]:
+    def finish(self, found: Encoded, answers) -> str:
         """The row's result line, its own values filled in."""
         reference = _reference_cell(str(answers.get(self.reference, ""))) if self.reference else ""
         if found.fills:
-            return found.template % (reference, *[fill(answers[fact]) for fill, fact in found.fills]), found.outcome, found.decided_by
-        return found.template % reference, found.outcome, found.decided_by
+            return found.template % (reference, *[fill(answers[fact]) for fill, fact in found.fills])
+        return found.template % reference
 
 
-class Encoded(NamedTuple):
-    """A result line with a `%s` for the reference and for each value filled in per contract."""
+class Encoded:
+    """A result line with a `%s` for the reference and for each value filled in per contract.
 
-    template: str
-    fills: tuple[tuple[Callable[[object], str], str], ...]
-    """For each slot after the reference: how to put the value in words, and which fact's value."""
-    outcome: str
-    decided_by: str | None
+    Equal only to itself (and hashed by identity), so that a register can count its rows by encoding cheaply."""
+
+    __slots__ = ("template", "fills", "outcome", "decided_by")
+
+    def __init__(self, template: str, fills: tuple, outcome: str, decided_by: str | None):
+        self.template = template
+        self.fills: tuple[tuple[Callable[[object], str], str], ...] = fills
+        """For each slot after the reference: how to put the value in words, and which fact's value."""
+        self.outcome = outcome
+        self.decided_by = decided_by
+        """The first exemption that decided the outcome, if any."""
 
 
 _MARKER = re.compile("\x00(\\d+)\x00")

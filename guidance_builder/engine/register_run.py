@@ -19,7 +19,7 @@ from typing import TextIO
 from guidance_builder.diagnostics import Diagnostic, Location
 from guidance_builder.engine.register import RegisterError, Summary, read_header, read_rows
 from guidance_builder.engine.register_fast import FastRows
-from guidance_builder.engine.register_rows import RESULT_COLUMNS, ResultWriter, error_row
+from guidance_builder.engine.register_rows import RESULT_COLUMNS, Encoded, ResultWriter, error_row
 from guidance_builder.engine.rules import Engine
 
 PARALLEL_MIN_BYTES = 4_000_000
@@ -165,21 +165,8 @@ def _assess_stream(
     results = ResultWriter(engine)
     version = engine.version
     lines: list[str] = []
-    by_outcome = summary.by_outcome
-    counted = [0]
-
-    def record(row: int, line: str, outcome: str, decided: str | None) -> None:
-        counted[0] += 1
-        outcomes[outcome] += 1
-        if decided is not None:
-            exempt_by[decided] += 1
-            counts = by_outcome.setdefault(outcome, {})
-            counts[decided] = counts.get(decided, 0) + 1
-        if writer is not None:
-            lines.append(f"{row},{line}")
-            if len(lines) >= 4096:
-                out.writelines(lines)
-                lines.clear()
+    tally: dict[Encoded, int] = {}
+    """How many rows each encoding was written for: the summary's counts come from these at the end."""
 
     def make_fast(reader):
         line = FastRows(engine, reader.read, reader.columns, reader.width, results).line
@@ -188,7 +175,13 @@ def _assess_stream(
             done = line(cells)
             if done is None:
                 return False
-            record(row, *done)
+            text, found = done
+            tally[found] = tally.get(found, 0) + 1
+            if writer is not None:
+                lines.append(f"{row},{text}")
+                if len(lines) >= 4096:
+                    out.writelines(lines)
+                    lines.clear()
             return True
 
         return take
@@ -206,10 +199,23 @@ def _assess_stream(
                 lines.clear()
                 writer.writerow(error_row(row, reference, errors, version))
             continue
-        record(row, *results.encode(answers))
+        text, found = results.encode(answers)
+        tally[found] = tally.get(found, 0) + 1
+        if writer is not None:
+            lines.append(f"{row},{text}")
+            if len(lines) >= 4096:
+                out.writelines(lines)
+                lines.clear()
     if writer is not None:
         out.writelines(lines)
-    summary.rows, summary.invalid = counted[0] + invalid, invalid
+    by_outcome = summary.by_outcome
+    for found, count in tally.items():
+        outcomes[found.outcome] += count
+        if found.decided_by is not None:
+            exempt_by[found.decided_by] += count
+            counts = by_outcome.setdefault(found.outcome, {})
+            counts[found.decided_by] = counts.get(found.decided_by, 0) + count
+    summary.rows, summary.invalid = sum(tally.values()) + invalid, invalid
     return summary
 
 
