@@ -17,6 +17,7 @@ them on generated registers).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import operator
 from collections.abc import Callable
@@ -42,8 +43,6 @@ class Profile(NamedTuple):
     """The answers of the profile's own facts, and of the last row's per-row facts."""
     unasked: frozenset[str]
     """Per-row facts the profile does not ask (their cells must be empty)."""
-    decided: dict[str, bool]
-    """The answer of every item whose condition reads no per-row fact."""
     values: tuple
     """The value of each condition that reads no per-row fact (see `FastRows.static_sources`)."""
     fixed: int
@@ -137,6 +136,7 @@ class FastRows:
         self.static_sources = [_static_source(engine, s) for s in dict.fromkeys(condition_sources(engine)) if per_row.isdisjoint(reads(s))]
         at = {source.text: index for index, source in enumerate(self.static_sources)}
         self.static_items = [(item.key, at[item.condition]) for item in engine.program.items.values() if item.condition in at]
+        self._static_values = [source.closure or functools.partial(self._value, source) for source in self.static_sources]
         present = [(fact_id, kind, may_be_blank, column) for fact_id, kind, may_be_blank, column in self.row_facts if column is not None]
         # A per-row column left out reads as blank for every row: the same value for the whole
         # register where it may be blank (the profile's answers keep it), the full path's errors where not.
@@ -219,7 +219,8 @@ class FastRows:
         key = (profile.fixed, values, threshold)
         plan = self._plans.get(key)
         if plan is None:
-            decided = dict(profile.decided)
+            static = profile.values
+            decided = {key: bool(static[at]) for key, at in self.static_items if static[at] is not _FAILED}
             decided.update(zip(self.dynamic_keys, values[: len(self.dynamic_keys)], strict=True))
             known = {source.text: value for source, value in zip(self.static_sources, profile.values, strict=True) if value is not _FAILED}
             known.update(zip(self.conditions.sources, values, strict=True))
@@ -262,30 +263,26 @@ class FastRows:
         answers, errors = self.read_full(cells, 0)
         if answers is None or errors:
             return _INVALID  # not remembered: the fault may be in this row's own cells
-        engine = self.engine
         per_row = self.per_row
-        static = {k: v for k, v in answers.items() if k not in per_row}
-        unasked = frozenset(f for f in engine.unasked(answers) if f in per_row) if self.per_row_asked else frozenset()
+        unasked = frozenset(f for f in self.engine.unasked(answers) if f in per_row) if self.per_row_asked else frozenset()
         # Every condition that reads only the profile (items and reason cases alike) and the
         # threshold's authority type: equal for two profiles, equal plans.
-        values = tuple(self._value(source, answers) for source in self.static_sources)
-        decided = {key: bool(values[at]) for key, at in self.static_items if values[at] is not _FAILED}
+        values = tuple([value(answers) for value in self._static_values])
         fixed = (values, answers[self.threshold_facts[0]] if self.threshold_facts else None)
         number = self._fixed.get(fixed)
         if number is None:
             if len(self._fixed) >= CACHE_LIMIT:
                 self._fixed.clear()
             number = self._fixed[fixed] = next(self._numbers)
-        found = Profile(static, unasked, decided, values, number, {})
+        # The row's own dict becomes the profile's: each row sets its per-row facts again.
+        found = Profile(answers, unasked, values, number, {})
         if len(self._cache) >= CACHE_LIMIT:
             self._cache.clear()
         self._cache[token] = found
         return found
 
     def _value(self, source: StaticSource, answers: dict) -> object:
-        """A condition's value: by its closure, or remembered by the answers it reads (profiles share most of them)."""
-        if source.closure is not None:
-            return source.closure(answers)
+        """A condition's value where it has no closure: remembered by the answers it reads (profiles share most of them)."""
         key = source.key(answers)
         found = source.memo.get(key, _FAILED)
         if found is _FAILED and key not in source.memo:

@@ -244,10 +244,7 @@ class ResultWriter:
 
     def finish(self, found: Encoded, answers) -> str:
         """The row's result line, its own values filled in."""
-        reference = _reference_cell(str(answers.get(self.reference, ""))) if self.reference else ""
-        if found.fills:
-            return found.template % (reference, *[fill(answers[fact]) for fill, fact in found.fills])
-        return found.template % reference
+        return found.fill(_reference_cell(str(answers.get(self.reference, ""))) if self.reference else "", answers)
 
 
 class Encoded:
@@ -255,7 +252,7 @@ class Encoded:
 
     Equal only to itself (and hashed by identity), so that a register can count its rows by encoding cheaply."""
 
-    __slots__ = ("template", "fills", "outcome", "decided_by")
+    __slots__ = ("template", "fills", "outcome", "decided_by", "fill")
 
     def __init__(self, template: str, fills: tuple, outcome: str, decided_by: str | None):
         self.template = template
@@ -264,6 +261,18 @@ class Encoded:
         self.outcome = outcome
         self.decided_by = decided_by
         """The first exemption that decided the outcome, if any."""
+        self.fill: Callable[[str, Mapping[str, object]], str] = _filling(template, fills)
+        """`fill(reference cell, answers)`: the line with this contract's own words in it."""
+
+
+def _filling(template: str, fills: tuple) -> Callable[[str, Mapping[str, object]], str]:
+    """The template filled in, without a loop for the usual none or one value."""
+    if not fills:
+        return lambda reference, answers: template % reference
+    if len(fills) == 1:
+        ((words, fact),) = fills
+        return lambda reference, answers: template % (reference, words(answers[fact]))
+    return lambda reference, answers: template % (reference, *[words(answers[fact]) for words, fact in fills])
 
 
 _MARKER = re.compile("\x00(\\d+)\x00")
