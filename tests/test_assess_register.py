@@ -470,26 +470,55 @@ def test_splitting_a_register_gives_the_same_results(tmp_path, engine):
     assert [r["row"] for r in csv.DictReader(io.StringIO(one.getvalue()))][-1] == str(2 + 2999 + sum(1 for n in range(2999) if n % 7 == 0))
 
 
-def test_the_split_point_is_never_inside_quotes(tmp_path):
-    path = tmp_path / "quoted.csv"
-    path.write_bytes(b'a,b\n1,"' + b"x\n" * 50 + b'"\n2,3\n')
-    size = path.stat().st_size
-    offset, lines = split_point(path, size)
-    assert path.read_bytes()[:offset].count(b'"') % 2 == 0 and lines == path.read_bytes()[:offset].count(b"\n")  # no \r here
-    path.write_bytes(b'a,b\n1,"never closed\n' + b"x,y\n" * 50)
-    assert split_point(path, path.stat().st_size) is None
+def test_a_split_guessed_inside_quotes_is_found_out(tmp_path, engine):
+    """The worker starts at the first line break after the middle, unread; here that line
+    break is inside a quoted cell, so the first process must read on to the end itself."""
+    columns = register_columns(engine)
+    rows = []
+    for n in range(60):
+        row = to_row(SCENARIOS[n % len(SCENARIOS)]["contract"], engine.criteria_ids)
+        row["reference"] = f"R-{n}"
+        row["title"] = "A title over many lines" + "\nmore" * 40
+        rows.append(row)
+    path = write_register(tmp_path / "register.csv", rows, columns)
+    data = path.read_bytes()
+    offset, lines = split_point(path, len(data))
+    assert data[:offset].count(b'"') % 2 == 1, "the guess should fall inside a quoted cell for this test to mean anything"
+    one, two = io.StringIO(), io.StringIO()
+    alone = assess_register(engine, path, "register.csv", one, parallel=False)
+    split = assess_register(engine, path, "register.csv", two, parallel=True)
+    assert two.getvalue() == one.getvalue()
+    assert split.as_json() == alone.as_json() and alone.rows == 60
 
 
-def test_a_quote_inside_an_unquoted_cell_does_not_move_the_split(tmp_path):
-    """`12" water main` holds a literal quote; counting quotes would split inside the next quoted cell."""
-    path = tmp_path / "quotes.csv"
-    body = b"a,b\n" + b'1,12" water main\n' + b'2,"multi\nline"\n' * 40 + b"3,x\n" * 40
+def test_the_split_counts_lines_as_the_reader_does(tmp_path):
+    """Rows are numbered by lines, and a line ends at \\n, \\r\\n or a lone \\r."""
+    path = tmp_path / "endings.csv"
+    body = b"a,b\r\n" + b"1,x\r" * 30 + b"2,y\r\n" * 30 + b"3,z\n" * 30
     path.write_bytes(body)
     offset, lines = split_point(path, len(body))
-    head = list(csv.reader(io.StringIO(body[:offset].decode())))
-    tail = list(csv.reader(io.StringIO(body[offset:].decode())))
-    assert head + tail == list(csv.reader(io.StringIO(body.decode())))
-    assert lines == body[:offset].count(b"\n")
+    assert body[offset - 1 : offset] == b"\n" and offset >= len(body) // 2
+    assert lines == len(list(io.StringIO(body[:offset].decode(), newline="")))
+
+
+def test_a_quote_inside_an_unquoted_cell_does_not_upset_the_split(tmp_path, engine):
+    """`12" water main` holds a literal quote: counting quotes would take the next quoted cell's line breaks for record ends."""
+    columns = register_columns(engine)
+    rows = []
+    for n in range(80):
+        row = to_row(SCENARIOS[n % len(SCENARIOS)]["contract"], engine.criteria_ids)
+        row["reference"] = f"R-{n}"
+        row["title"] = "multi\nline" if n % 2 else "plain"
+        rows.append(row)
+    path = write_register(tmp_path / "register.csv", rows, columns)
+    data = path.read_bytes()
+    at = data.index(b"plain")
+    path.write_bytes(data[:at] + b'12" water main' + data[at + len(b"plain") :])
+    one, two = io.StringIO(), io.StringIO()
+    alone = assess_register(engine, path, "register.csv", one, parallel=False)
+    split = assess_register(engine, path, "register.csv", two, parallel=True)
+    assert alone.rows == 80 and alone.invalid == 0  # the stray quote is text, as a CSV reader takes it
+    assert two.getvalue() == one.getvalue() and split.as_json() == alone.as_json()
 
 
 def test_an_unreadable_register_is_a_register_error(tmp_path, engine):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import difflib
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -263,6 +264,16 @@ def _cell_problem(cells: list[str], display: str, row: int) -> Diagnostic | None
     return None
 
 
+@dataclass
+class Boundary:
+    """Where another process has started on the rest of the file: after line `line` (a guess,
+    since a line break inside a quoted cell ends no record). `read_rows` stops there if a
+    record ends there (`met` True), and otherwise reads on to the end (`met` False)."""
+
+    line: int
+    met: bool | None = None
+
+
 def read_rows(
     engine: Engine,
     stream: TextIO,
@@ -270,20 +281,30 @@ def read_rows(
     header: list[str] | None = None,
     lines_before: int = 0,
     make_fast: Callable[[RowReader], Callable[[list[str], int], bool]] | None = None,
+    boundary: Boundary | None = None,
 ) -> Iterator[tuple[int, dict | None, list[Diagnostic], str]]:
     """Yield (row, answers, errors, reference) for each record of a register.
 
     With `header`, `stream` is a later part of the file that starts after `lines_before` lines.
     With `make_fast`, each record is first offered to the short path (`take(cells, row)`),
-    and only those it does not take are yielded.
+    and only those it does not take are yielded. With `boundary`, stop where it says.
     """
     reader = csv.reader(stream, strict=True)
     if header is None:
         header = read_header(reader, engine, display)
     rows = RowReader(engine, header, display)
     take = make_fast(rows) if make_fast is not None else None
+    stop = boundary.line if boundary is not None else sys.maxsize
     while True:
-        start = lines_before + reader.line_num + 1
+        line = reader.line_num
+        if line >= stop:
+            # A record ended on the boundary's line: the rest is the other process's. A record
+            # that went past it means the boundary was inside quotes: this process reads on.
+            boundary.met = line == stop
+            if boundary.met:
+                return
+            stop = sys.maxsize
+        start = lines_before + line + 1
         try:
             cells = next(reader)
         except StopIteration:

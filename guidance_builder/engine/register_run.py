@@ -1,10 +1,8 @@
 """Assess a whole register file: stream it, write one result row per contract, and split a
-large one at a record boundary so that two cores share the work (the output is what one
-pass would give)."""
+large one in two so that two cores share the work (the output is what one pass would give)."""
 
 from __future__ import annotations
 
-import codecs
 import csv
 import errno
 import io
@@ -17,18 +15,17 @@ from pathlib import Path
 from typing import TextIO
 
 from guidance_builder.diagnostics import Diagnostic, Location
-from guidance_builder.engine.register import RegisterError, Summary, read_header, read_rows
+from guidance_builder.engine.register import Boundary, RegisterError, Summary, read_header, read_rows
 from guidance_builder.engine.register_fast import FastRows
 from guidance_builder.engine.register_rows import RESULT_COLUMNS, Encoded, ResultWriter, error_row
 from guidance_builder.engine.rules import Engine
 
 PARALLEL_MIN_BYTES = 4_000_000
 """A register at least this large is split in two and assessed on two cores."""
-FIRST_SHARE = 0.53
-"""The share of the file this process assesses: a little over half, because the worker reads
-this part first (to find where its own begins), which takes about a tenth of assessing it."""
+FIRST_SHARE = 0.5
+"""The share of the file this process assesses; the worker starts at the first line break after it."""
 SPLIT_LOOKAHEAD = 1 << 20
-"""Bytes read past the middle to find where a record ends; a record longer than this is not split."""
+"""Bytes read past the middle to find a line break; a line longer than this is not split."""
 
 
 def assess_register(
@@ -41,9 +38,11 @@ def assess_register(
 ) -> Summary:
     """Assess every row of the register at `path`, writing one result row per contract to `out`.
 
-    A large register is split at a record boundary near its middle; a forked process
-    assesses the second part while this one does the first, and the results are
-    joined in order, so the output is the same as one pass would give.
+    A large register is split at the first line break after its middle: a forked process
+    assesses what follows while this one reads from the start. If a record ends at that
+    line break, this process stops there and the worker's results follow its own; if not
+    (the line break was inside a quoted cell), this process reads on to the end and the
+    worker's results are dropped. Either way the output is what one pass gives.
     """
     try:
         if path.is_dir():
@@ -52,37 +51,32 @@ def assess_register(
     except OSError as error:
         raise RegisterError([Diagnostic(Location(display), f"cannot read the register: {error.strerror}")]) from None
     split = parallel or (parallel is None and size >= PARALLEL_MIN_BYTES and (os.cpu_count() or 1) >= 2)
-    if not split or size < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    found = split_point(path, size, FIRST_SHARE) if split and "fork" in multiprocessing.get_all_start_methods() else None
+    if found is not None:
+        with open_part(path, 0, found[0]) as stream:
+            try:
+                header = read_header(csv.reader(stream, strict=True), engine, display)
+            except RegisterError:
+                found = None  # the full pass reports it
+    if found is None:
         with open_part(path, 0, None) as stream:
             return _assess_stream(engine, stream, display, out, on_error)
-    # The worker finds the split point (reading the first half) while this process starts on
-    # the first rows; this process needs the point only when it is a quarter of the way in.
+    offset, lines_before = found
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     part = None
     if out is not None:
         handle, part = tempfile.mkstemp(prefix="assess-part-", suffix=".csv")
         os.close(handle)
-    worker = context.Process(target=_assess_second_part, args=(send, engine, path, display, size, part), daemon=True)
+    worker = context.Process(target=_assess_second_part, args=(send, engine, path, display, found, header, part), daemon=True)
     worker.start()
     send.close()
-    split_at: list = []
-
-    def end_of_first_part() -> int | None:
-        try:
-            split_at.append(receive.recv())
-        except EOFError:
-            split_at.append(None)
-        return split_at[0][0] if split_at[0] else None
-
+    boundary = Boundary(lines_before)
     try:
-        with open_part(path, 0, None, end_of_first_part, size // 4) as stream:
-            summary = _assess_stream(engine, stream, display, out, on_error)
-        if not split_at:  # the register ended before a quarter of its size: a very long last row
-            end_of_first_part()
-        if split_at[0] is None:  # no split point (or the worker failed before it found one): all done here
+        with open_part(path, 0, None) as stream:
+            summary = _assess_stream(engine, stream, display, out, on_error, boundary=boundary)
+        if not boundary.met:  # read to the end here: the worker's part is not needed
             return summary
-        offset, lines_before, header = split_at[0]
         try:
             second = receive.recv()
         except EOFError:
@@ -118,17 +112,12 @@ def _append_file(out: TextIO, part: str) -> None:
             shutil.copyfileobj(stream, out, 1 << 20)
 
 
-def _assess_second_part(send, engine: Engine, path: Path, display: str, size: int, part: str | None) -> None:
-    """In the worker: find the split point, tell the parent, and assess what follows it."""
+def _assess_second_part(
+    send, engine: Engine, path: Path, display: str, found: tuple[int, int], header: list[str], part: str | None
+) -> None:
+    """In the worker: assess what follows the split point, and send the summary (None if it failed)."""
     try:
-        split = split_point(path, size, FIRST_SHARE)
-        if split is None:
-            send.send(None)
-            return
-        offset, lines_before = split
-        with open_part(path, 0, offset) as stream:
-            header = read_header(csv.reader(stream, strict=True), engine, display)
-        send.send((offset, lines_before, header))
+        offset, lines_before = found
         with open_part(path, offset, None) as stream:
             if part is None:
                 summary = _assess_stream(engine, stream, display, None, None, header, lines_before, write_header=False)
@@ -136,7 +125,7 @@ def _assess_second_part(send, engine: Engine, path: Path, display: str, size: in
                 with open(part, "w", encoding="utf-8", newline="") as out:
                     summary = _assess_stream(engine, stream, display, out, None, header, lines_before, write_header=False)
         send.send(summary)
-    except BaseException:  # the parent reads on, or redoes this part, and reports any error itself
+    except BaseException:  # the parent redoes this part, and reports any error itself
         send.send(None)
     finally:
         send.close()
@@ -151,6 +140,7 @@ def _assess_stream(
     header: list[str] | None = None,
     lines_before: int = 0,
     write_header: bool = True,
+    boundary: Boundary | None = None,
 ) -> Summary:
     summary = Summary(display, engine.version)
     outcomes = summary.outcomes
@@ -187,7 +177,7 @@ def _assess_stream(
         return take
 
     invalid = 0
-    for row, answers, errors, reference in read_rows(engine, stream, display, header, lines_before, make_fast):
+    for row, answers, errors, reference in read_rows(engine, stream, display, header, lines_before, make_fast, boundary):
         if answers is None:
             invalid += 1
             for diagnostic in errors:
@@ -220,24 +210,20 @@ def _assess_stream(
 
 
 class _Window(io.RawIOBase):
-    """Bytes [start, end) of a file, as a stream. The end may be given late: `end_from()` is
-    asked for it when reading first goes past `ask_at` (None from it means the file's end)."""
+    """Bytes [start, end) of a file (to its end if `end` is None), as a stream."""
 
-    def __init__(self, path: Path, start: int, end: int | None, end_from: Callable[[], int | None] | None = None, ask_at: int = 0):
+    def __init__(self, path: Path, start: int, end: int | None):
         self._file = open(path, "rb")  # closed by close()
         if start:  # a pipe (--register /dev/stdin) cannot seek, and is only ever read from its start
             self._file.seek(start)
         self._position = start
         self._end = end
-        self._end_from, self._ask_at = end_from, ask_at
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
         size = len(buffer)
-        if self._end_from is not None and self._position + size > self._ask_at:
-            self._end, self._end_from = self._end_from(), None
         if self._end is not None:
             size = min(size, self._end - self._position)
         if size <= 0:
@@ -252,43 +238,30 @@ class _Window(io.RawIOBase):
         super().close()
 
 
-def open_part(path: Path, start: int, end: int | None, end_from: Callable[[], int | None] | None = None, ask_at: int = 0) -> TextIO:
+def open_part(path: Path, start: int, end: int | None) -> TextIO:
     encoding = "utf-8-sig" if start == 0 else "utf-8"
-    raw = _Window(path, start, end, end_from, ask_at)
+    raw = _Window(path, start, end)
     return io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding=encoding, errors="surrogateescape", newline="")
 
 
 def split_point(path: Path, size: int, share: float = 0.5) -> tuple[int, int] | None:
-    """The end of the first record that ends at or after `share` of the file, and the lines before it.
+    """Where a worker may start: just after the first line break at or after `share` of the
+    file, and the lines before it as the register's reader counts them (it reads the text with
+    `newline=""`, so a line ends at \\n, \\r\\n or a lone \\r).
 
-    The CSV reader itself reads up to there, so a quote inside an unquoted cell (`12" water
-    main`) or a line break inside a quoted one can never move the boundary. It reads the text
-    as the register's own reader will (`newline=""`: a line ends at \\n, \\r\\n or a lone \\r),
-    so the lines before the boundary are counted as that reader numbers its rows.
+    It is a guess: a line break inside a quoted cell ends no record. The process that reads
+    from the start finds out which it was (`read_rows`' boundary), so no quote need be read here.
     """
     if size < 2:
         return None
     target = int(size * share)
     with open(path, "rb") as stream:
         data = stream.read(target + SPLIT_LOOKAHEAD)
-    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    text = data[bom:].decode("utf-8", "surrogateescape")
-    source = io.StringIO(text, newline="")
-    reader = csv.reader(source, strict=True)
-    position = 0
-    try:
-        for _ in reader:
-            position = source.tell()
-            if bom + position >= target:  # characters, not bytes: past the target either way
-                break
-        else:
-            return None
-    except csv.Error:
+    end = data.find(b"\n", target)
+    if end < 0 or end + 1 >= size:
         return None
-    if position >= len(text):  # the record may go on beyond what was read (or a \r\n be cut in two)
-        return None
-    offset = bom + len(text[:position].encode("utf-8", "surrogateescape"))
-    lines = reader.line_num
-    if offset >= size or lines < 2:
+    offset = end + 1
+    lines = data.count(b"\n", 0, offset) + data.count(b"\r", 0, offset) - data.count(b"\r\n", 0, offset)
+    if lines < 2:
         return None
     return offset, lines
