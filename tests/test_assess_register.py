@@ -443,6 +443,35 @@ def test_a_per_row_fact_asked_only_sometimes_takes_the_short_path_and_reads_the_
     assert "is asked only when relevant_contract" in fast.getvalue()
 
 
+def test_free_text_evidence_keeps_rows_on_the_short_path(tmp_path, engine, monkeypatch):
+    """The conditions ask only whether the evidence is blank, so rows that differ only in its
+    words share a profile, and each row's words (spaces around them and all) are still read as
+    the plain path reads them."""
+    columns = register_columns(engine)
+    grounded = [s for s in SCENARIOS if s["contract"].get("good_reason", {}).get("ground")]
+    assert grounded, "a scenario with a good reason is needed"
+    rows = []
+    for n in range(300):
+        row = to_row(grounded[n % len(grounded)]["contract"], engine.criteria_ids)
+        row["reference"] = f"R-{n}"
+        row["good_reason.evidence"] = [f"Capacity review no. {n}", "", " leading space", "   ", f'"Quoted", {n}'][n % 5]
+        rows.append(row)
+    path = write_register(tmp_path / "contracts.csv", rows, columns)
+    learned = []
+    original = FastRows._learn
+    monkeypatch.setattr(FastRows, "_learn", lambda self, *a: learned.append(1) or original(self, *a))
+    fast = io.StringIO()
+    assess_register(engine, path, "contracts.csv", fast, parallel=False)
+    plain = io.StringIO()
+    writer = csv.writer(plain, lineterminator="\n")
+    writer.writerow(RESULT_COLUMNS)
+    with path.open(newline="", encoding="utf-8") as stream:
+        for result in read_register(engine, stream, "contracts.csv"):
+            writer.writerow(result_row(result, engine.version))
+    assert fast.getvalue() == plain.getvalue()
+    assert len(learned) < 150, "rows that differ only in the evidence's words were learned one by one"
+
+
 # Large registers are split across two processes ------------------------------------------
 
 

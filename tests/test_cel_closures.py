@@ -109,3 +109,24 @@ def test_every_condition_of_the_rules_gives_what_cel_gives(engine):
             assert json_value(closures[source](answers)) == json_value(env.run(engine.compiled(source), data)), source
 
     check()
+
+
+@pytest.mark.parametrize(
+    ("source", "blank_tested"),
+    [
+        ('good_reason.evidence == ""', {"good_reason.evidence"}),
+        ('"" != good_reason.evidence && relevant_contract', {"good_reason.evidence"}),
+        (
+            'good_reason.ground != "" && good_reason.support_considered.all(m, m != "" && good_reason.evidence != "")',
+            {"good_reason.ground", "good_reason.evidence"},
+        ),
+        ('good_reason.evidence != "" && good_reason.evidence != "none"', set()),  # compared with words: the words matter
+        ('good_reason.evidence in ["", "none"]', set()),
+        ('size(good_reason.evidence) > 3 || good_reason.evidence == ""', set()),
+        ("value_gbp < threshold(authority.type, event_date)", set()),
+    ],
+)
+def test_facts_read_only_to_ask_whether_they_are_blank(engine, source, blank_tested):
+    """A register's profile keeps only whether such a fact is blank (register_fast.py): any
+    other use of it, anywhere in the condition, must keep its words in the profile."""
+    assert engine.env.blank_tested(source) == blank_tested

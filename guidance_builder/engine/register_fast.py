@@ -25,7 +25,16 @@ from typing import NamedTuple
 
 from cel_expr_python import cel
 
-from guidance_builder.engine.register_rows import Encoded, ResultWriter, condition_sources, per_row_facts
+from guidance_builder.engine.register_rows import (
+    FORMULA_TRIGGERS,
+    Encoded,
+    ResultWriter,
+    blank_tested_facts,
+    cell,
+    condition_sources,
+    inert,
+    per_row_facts,
+)
 from guidance_builder.engine.rules import Engine
 from guidance_builder.rules.cel import ConditionError
 from guidance_builder.rules.values import MAX_DIGITS, parse_date
@@ -98,6 +107,17 @@ class RowConditions:
             return None
 
 
+def _token(columns: list[int], blank_columns: list[int]) -> Callable[[list[str]], tuple]:
+    """A row's profile as one value: its cells at `columns`, and whether each at `blank_columns` is blank."""
+    cells_at = operator.itemgetter(*columns) if len(columns) > 1 else (lambda cells: tuple([cells[i] for i in columns]))
+    if not blank_columns:
+        return cells_at
+    if len(blank_columns) == 1:
+        (blank,) = blank_columns
+        return lambda cells: (cells_at(cells), not cells[blank])
+    return lambda cells: (cells_at(cells), tuple([not cells[column] for column in blank_columns]))
+
+
 def _together(closures: list[Callable[[dict], object]]) -> Callable[[dict], tuple]:
     """One function giving every closure's value as a tuple (for the usual one or two, without a loop)."""
     if len(closures) == 1:
@@ -121,8 +141,10 @@ class FastRows:
         asked_when_reads = {name for f in engine.facts if f.asked_when for name in engine.env.reads(f.asked_when)}
         # A per-row fact that decides whether another is asked would make the profile incomplete.
         self.usable = not (asked_when_reads & per_row)
-        profile = [column for fact, column, _ in columns if fact.id not in per_row and column is not None]
-        self._profile = operator.itemgetter(*profile) if len(profile) > 1 else (lambda cells: tuple(cells[i] for i in profile))
+        blank_only = blank_tested_facts(engine) - per_row
+        profile = [column for fact, column, _ in columns if fact.id not in per_row | blank_only and column is not None]
+        self.blank_cells = [(fact.id, column) for fact, column, _ in columns if fact.id in blank_only and column is not None]
+        self._profile = _token(profile, [column for _, column in self.blank_cells])
         self.per_row = per_row
         self.per_row_asked = any(fact.asked_when for fact, _, _ in columns if fact.id in per_row)
         self.row_facts = [
@@ -150,10 +172,14 @@ class FastRows:
         self._fixed: dict[tuple, int] = {}
         self._plans: dict[tuple, object] = {}
         self._numbers = itertools.count()  # never reused: a number stands for one `fixed` for good
-        self.lines_per_profile = per_row.isdisjoint(name for names in results.item_shared.values() for name in names)
+        self.lines_per_profile = (per_row | blank_only).isdisjoint(name for names in results.item_shared.values() for name in names)
         spec = engine.program.thresholds
         self.threshold_facts = (spec.type_fact, spec.date_fact) if spec.type_fact and spec.date_fact else None
         self._threshold_index = engine.thresholds.index
+        self._thresholds: dict[tuple, int] = {}
+        identity = engine.program.identity[0] if engine.program.identity else None
+        # The reference's cell, where it is a per-row text (so always text, set on every row).
+        self._reference = identity if any(fact_id == identity for fact_id, *_ in self.texts) else None
         self._values = self.conditions.values
         self._finish = results.finish
         if not self.usable:
@@ -171,6 +197,11 @@ class FastRows:
             return None
         # The profile's own dict, reused: every per-row fact is set again below before it is read.
         answers = profile.answers
+        for fact_id, column in self.blank_cells:  # blank or not is in the profile; the words are the row's own
+            raw = cells[column]
+            if raw and (raw[0] == " " or raw[-1] == " "):
+                return None
+            answers[fact_id] = raw
         if profile.unasked:
             if not self._read_unasked(cells, profile.unasked, answers):
                 return None
@@ -203,7 +234,12 @@ class FastRows:
         threshold = None
         if self.threshold_facts is not None:
             kind, on = self.threshold_facts
-            threshold = self._threshold_index(answers[kind], answers[on])
+            key = (answers[kind], answers[on])
+            threshold = self._thresholds.get(key)
+            if threshold is None:
+                threshold = self._thresholds[key] = self._threshold_index(*key)
+                if len(self._thresholds) >= CACHE_LIMIT:
+                    self._thresholds.clear()
             if threshold < 0:
                 return None
         values = self._values(answers)
@@ -212,7 +248,13 @@ class FastRows:
         found = profile.lines.get((values, threshold))
         if found is None:
             found = self._encoded(profile, answers, values, threshold)
-        return self._finish(found, answers), found
+        if self._reference is None:
+            return self._finish(found, answers), found
+        # The reference is a cell of this printable row: no line break can be in it.
+        reference = answers[self._reference]
+        if reference[:1] in FORMULA_TRIGGERS or '"' in reference or "," in reference:
+            reference = cell(inert(reference))
+        return found.fill(reference, answers), found
 
     def _encoded(self, profile: Profile, answers: dict, values: tuple, threshold: int | None) -> object:
         """The encoded result of a profile's row, by way of its plan (shared by every profile that reads the same)."""
@@ -263,6 +305,8 @@ class FastRows:
         answers, errors = self.read_full(cells, 0)
         if answers is None or errors:
             return _INVALID  # not remembered: the fault may be in this row's own cells
+        if any(bool(answers[fact_id]) != bool(cells[column]) for fact_id, column in self.blank_cells):
+            return _INVALID  # a cell of spaces alone: blank once read, not blank in the profile
         per_row = self.per_row
         unasked = frozenset(f for f in self.engine.unasked(answers) if f in per_row) if self.per_row_asked else frozenset()
         # Every condition that reads only the profile (items and reason cases alike) and the

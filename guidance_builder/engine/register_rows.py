@@ -62,6 +62,17 @@ def per_row_facts(engine: Engine) -> frozenset[str]:
     return frozenset(f.id for f in engine.facts if f.type in NEW_EACH_ROW or (f.type == "text" and f.id not in read))
 
 
+def blank_tested_facts(engine: Engine) -> frozenset[str]:
+    """Text facts that every condition reading them only asks whether they are blank (evidence,
+    say): of such a fact a row's profile holds only that, and its words are the row's own."""
+    only_blank: dict[str, bool] = {}
+    for source in dict.fromkeys(condition_sources(engine)):
+        tested = engine.env.blank_tested(source)
+        for name in engine.env.reads(source):
+            only_blank[name] = only_blank.get(name, True) and name in tested
+    return frozenset(f.id for f in engine.facts if f.type == "text" and only_blank.get(f.id))
+
+
 def inert(text: str) -> str:
     """A cell copied from the input that a spreadsheet will show as text, never run as a formula."""
     return "'" + text if text[:1] in FORMULA_TRIGGERS else text

@@ -181,6 +181,16 @@ class RulesEnvironment:
             return None
         return compile_closure(tree, self.facts, self.constants, self.thresholds.call)
 
+    def blank_tested(self, source: str) -> frozenset[str]:
+        """The facts the expression reads only to ask whether they are blank (see `cel_tree.blank_tested`)."""
+        from guidance_builder.rules.cel_tree import blank_tested, read_checked
+
+        try:
+            tree = read_checked(self.compile(source, want_bool=False).serialize())
+        except (ConditionError, ValueError):
+            return frozenset()
+        return blank_tested(tree, self.facts)
+
     def _threshold(self, kind: str, on: datetime.datetime) -> int:
         # cel-expr-python turns anything a Python function raises into a CEL error value,
         # Ctrl-C and SIGTERM included ("ABORTED"); keep it, so `run` raises it again.

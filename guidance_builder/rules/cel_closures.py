@@ -94,12 +94,26 @@ class _Compiler:
             test, yes, no = args
             return lambda data: yes(data) if test(data) else no(data)
         if overload == "threshold_string_timestamp":
-            kind, on = args
             threshold = self.threshold
+            facts = [self.fact(arg) for arg in node.args]
+            if all(facts):  # the usual form, read straight from the answers (a register runs it for every row)
+                kind_fact, on_fact = facts
+                return lambda data: threshold(data[kind_fact], data[on_fact])
+            kind, on = args
             return lambda data: threshold(kind(data), on(data))
         name, _, kind = overload.rpartition("_")
         if name in _COMPARISONS and kind in _COMPARED_TYPES:
             compare = _COMPARISONS[name]
             left, right = args
+            fact = self.fact(node.args[0])
+            if fact is not None:
+                return lambda data: compare(data[fact], right(data))
             return lambda data: compare(left(data), right(data))
         raise _Unsupported
+
+    def fact(self, node: Node) -> str | None:
+        """The fact a node names, if it is just that."""
+        if node.kind != "ident":
+            return None
+        name = self.references.get(node.id, (node.name, ()))[0]
+        return name if name in self.facts else None

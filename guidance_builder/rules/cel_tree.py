@@ -10,7 +10,7 @@ checker resolved (a variable's full name, a function's chosen overload).
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 # Field numbers from cel-spec's proto/cel/expr/syntax.proto and checked.proto.
@@ -23,6 +23,8 @@ _EXPR_KINDS = {3: "const", 4: "ident", 5: "select", 6: "call", 7: "list", 8: "st
 _CALL_TARGET, _CALL_FUNCTION, _CALL_ARGS = 1, 2, 3
 _LIST_ELEMENTS = 1
 _SELECT_OPERAND, _SELECT_FIELD = 1, 2
+_COMPREHENSION_VARIABLES = (1, 3, 8)  # iter_var, accu_var, iter_var2
+_COMPREHENSION_PARTS = (2, 4, 5, 6, 7)  # iter_range, accu_init, loop_condition, loop_step, result
 _CONSTANT_KINDS = {1: "null", 2: "bool", 3: "int", 4: "uint", 5: "double", 6: "string", 7: "bytes", 8: "duration", 9: "timestamp"}
 
 
@@ -101,7 +103,45 @@ def _node(data: bytes) -> Node:
         fields = dict(_fields(body))
         operand = fields.get(_SELECT_OPERAND)
         return Node(node_id, kind, name=fields.get(_SELECT_FIELD, b"").decode("utf-8"), args=(_node(operand),) if operand else ())
+    if kind == "comprehension":
+        fields = list(_fields(body))
+        variables = " ".join(value.decode("utf-8") for number, value in fields if number in _COMPREHENSION_VARIABLES)
+        return Node(node_id, kind, name=variables, args=tuple(_node(value) for number, value in fields if number in _COMPREHENSION_PARTS))
     return Node(node_id, kind or "unknown")
+
+
+def blank_tested(tree: CheckedTree, facts: Collection[str]) -> frozenset[str]:
+    """The facts the expression reads only to ask whether they are blank: wherever it names
+    one, it is `fact == ""` or `fact != ""` (either way round). Of a tree with a part not read
+    here, none."""
+    tested: set[int] = set()
+    uses: dict[str, list[int]] = {}
+
+    def fact(node: Node) -> str | None:
+        if node.kind not in ("ident", "select"):
+            return None
+        name = tree.references.get(node.id, (node.name if node.kind == "ident" else "", ()))[0]
+        return name if name in facts else None
+
+    def visit(node: Node) -> None:
+        if node.kind not in ("const", "ident", "select", "call", "list", "comprehension"):
+            raise ValueError(f"a part not read here: {node.kind}")
+        name = fact(node)
+        if name is not None:
+            uses.setdefault(name, []).append(node.id)
+            return
+        if node.kind == "call" and len(node.args) == 2 and tree.references.get(node.id, ("", ()))[1] in (("equals",), ("not_equals",)):
+            for one, other in (node.args, node.args[::-1]):
+                if fact(one) is not None and other.kind == "const" and other.name == "string" and other.value == "":
+                    tested.add(one.id)
+        for arg in node.args:
+            visit(arg)
+
+    try:
+        visit(tree.root)
+    except ValueError:
+        return frozenset()
+    return frozenset(name for name, ids in uses.items() if all(node_id in tested for node_id in ids))
 
 
 def _constant(node_id: int, data: bytes) -> Node:
