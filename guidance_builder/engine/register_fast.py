@@ -56,7 +56,7 @@ class Profile(NamedTuple):
     """The value of each condition that reads no per-row fact (see `FastRows.static_sources`)."""
     fixed: int
     """What the profile fixes of the result, as a small number (equal for profiles that read the same)."""
-    lines: dict
+    lines: dict[tuple, Encoded]
     """The encoded result of each (per-row conditions' values, threshold in force) met so far."""
 
 
@@ -256,13 +256,13 @@ class FastRows:
             reference = cell(inert(reference))
         return found.fill(reference, answers), found
 
-    def _encoded(self, profile: Profile, answers: dict, values: tuple, threshold: int | None) -> object:
+    def _encoded(self, profile: Profile, answers: dict, values: tuple, threshold: int | None) -> Encoded:
         """The encoded result of a profile's row, by way of its plan (shared by every profile that reads the same)."""
         key = (profile.fixed, values, threshold)
         plan = self._plans.get(key)
         if plan is None:
             static = profile.values
-            decided = {key: bool(static[at]) for key, at in self.static_items if static[at] is not _FAILED}
+            decided = {item: bool(static[at]) for item, at in self.static_items if static[at] is not _FAILED}
             decided.update(zip(self.dynamic_keys, values[: len(self.dynamic_keys)], strict=True))
             known = {source.text: value for source, value in zip(self.static_sources, profile.values, strict=True) if value is not _FAILED}
             known.update(zip(self.conditions.sources, values, strict=True))

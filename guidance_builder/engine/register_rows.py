@@ -151,7 +151,8 @@ class ResultWriter:
         self._item_keys = list(program.items)
         self._walks: dict[tuple, Walk] = {}
         self._rows: dict[tuple, Encoded] = {}
-        self._reasons: dict[tuple, str] = {}
+        self._reasons: dict[object, tuple[str, tuple]] = {}
+        """A reason (or an outcome's, by the outcome) as a piece of template and its fills (`_piece`)."""
         self._quoting = {key: _getter(names) for key, names in self.item_shared.items()}
         self._numbers = itertools.count()  # never reused, so a cleared cache cannot mix two plans up
         self._tail = f",{cell(engine.version)},\n".replace("%", "%%")

@@ -8,6 +8,7 @@ import errno
 import io
 import multiprocessing
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -23,9 +24,12 @@ from guidance_builder.engine.rules import Engine
 PARALLEL_MIN_BYTES = 4_000_000
 """A register at least this large is split in two and assessed on two cores."""
 FIRST_SHARE = 0.5
-"""The share of the file this process assesses; the worker starts at the first line break after it."""
+"""The share of the file this process assesses; the worker starts at a line end just after it."""
+TALLY_LIMIT = 20_000
+"""Encodings whose rows are counted one by one before the counts go into the summary."""
 SPLIT_LOOKAHEAD = 1 << 20
-"""Bytes read past the middle to find a line break; a line longer than this is not split."""
+"""Bytes read past the middle to find a line end; a register with no record end there is not split."""
+_LINE_END = re.compile(rb"\r\n|\r|\n")
 
 
 def assess_register(
@@ -38,11 +42,11 @@ def assess_register(
 ) -> Summary:
     """Assess every row of the register at `path`, writing one result row per contract to `out`.
 
-    A large register is split at the first line break after its middle: a forked process
-    assesses what follows while this one reads from the start. If a record ends at that
-    line break, this process stops there and the worker's results follow its own; if not
-    (the line break was inside a quoted cell), this process reads on to the end and the
-    worker's results are dropped. Either way the output is what one pass gives.
+    A large register is split at a line end just after its middle (`split_point`): a forked
+    process assesses what follows while this one reads from the start. If a record ends
+    there, this process stops there and the worker's results follow its own; if not (the
+    line end was inside a quoted cell), this process reads on to the end and the worker's
+    results are dropped. Either way the output is what one pass gives.
     """
     try:
         if path.is_dir():
@@ -64,15 +68,15 @@ def assess_register(
     offset, lines_before = found
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    part = None
-    if out is not None:
-        handle, part = tempfile.mkstemp(prefix="assess-part-", suffix=".csv")
-        os.close(handle)
-    worker = context.Process(target=_assess_second_part, args=(send, engine, path, display, found, header, part), daemon=True)
-    worker.start()
-    send.close()
+    part, worker = None, None
     boundary = Boundary(lines_before)
     try:
+        if out is not None:
+            handle, part = tempfile.mkstemp(prefix="assess-part-", suffix=".csv")
+            os.close(handle)
+        worker = context.Process(target=_assess_second_part, args=(send, engine, path, display, found, header, part), daemon=True)
+        worker.start()
+        send.close()
         with open_part(path, 0, None) as stream:
             summary = _assess_stream(engine, stream, display, out, on_error, boundary=boundary)
         if not boundary.met:  # read to the end here: the worker's part is not needed
@@ -81,7 +85,6 @@ def assess_register(
             second = receive.recv()
         except EOFError:
             second = None
-        worker.join()
         if not isinstance(second, Summary):  # the worker failed: do its part here
             with open_part(path, offset, None) as stream:
                 second = _assess_stream(engine, stream, display, out, on_error, header, lines_before, write_header=False)
@@ -92,9 +95,14 @@ def assess_register(
                 for diagnostic in second.errors:
                     on_error(diagnostic)
     finally:
+        # The worker goes first (killed if it is still at work, then reaped), so that it is
+        # never left writing to a pipe or a file that is gone.
+        if worker is not None and worker.pid is not None:
+            if worker.is_alive():
+                worker.kill()
+            worker.join()
         receive.close()
-        if worker.is_alive():
-            worker.kill()
+        send.close()
         if part is not None:
             Path(part).unlink(missing_ok=True)
     return summary.merge(second)
@@ -156,7 +164,33 @@ def _assess_stream(
     version = engine.version
     lines: list[str] = []
     tally: dict[Encoded, int] = {}
-    """How many rows each encoding was written for: the summary's counts come from these at the end."""
+    """How many rows each encoding was written for; added to the summary's counts at the end
+    (and whenever it holds many, so that its size stays bounded)."""
+    by_outcome = summary.by_outcome
+
+    def count() -> None:
+        for found, rows in tally.items():
+            outcomes[found.outcome] += rows
+            if found.decided_by is not None:
+                exempt_by[found.decided_by] += rows
+                counts = by_outcome.setdefault(found.outcome, {})
+                counts[found.decided_by] = counts.get(found.decided_by, 0) + rows
+        summary.rows += sum(tally.values())
+        tally.clear()
+
+    def record(row: int, text: str, found: Encoded) -> None:
+        rows = tally.get(found)
+        if rows is None:
+            if len(tally) >= TALLY_LIMIT:
+                count()
+            tally[found] = 1
+        else:
+            tally[found] = rows + 1
+        if writer is not None:
+            lines.append(f"{row},{text}")
+            if len(lines) >= 4096:
+                out.writelines(lines)
+                lines.clear()
 
     def make_fast(reader):
         line = FastRows(engine, reader.read, reader.columns, reader.width, results).line
@@ -165,13 +199,7 @@ def _assess_stream(
             done = line(cells)
             if done is None:
                 return False
-            text, found = done
-            tally[found] = tally.get(found, 0) + 1
-            if writer is not None:
-                lines.append(f"{row},{text}")
-                if len(lines) >= 4096:
-                    out.writelines(lines)
-                    lines.clear()
+            record(row, *done)
             return True
 
         return take
@@ -189,23 +217,12 @@ def _assess_stream(
                 lines.clear()
                 writer.writerow(error_row(row, reference, errors, version))
             continue
-        text, found = results.encode(answers)
-        tally[found] = tally.get(found, 0) + 1
-        if writer is not None:
-            lines.append(f"{row},{text}")
-            if len(lines) >= 4096:
-                out.writelines(lines)
-                lines.clear()
+        record(row, *results.encode(answers))
     if writer is not None:
         out.writelines(lines)
-    by_outcome = summary.by_outcome
-    for found, count in tally.items():
-        outcomes[found.outcome] += count
-        if found.decided_by is not None:
-            exempt_by[found.decided_by] += count
-            counts = by_outcome.setdefault(found.outcome, {})
-            counts[found.decided_by] = counts.get(found.decided_by, 0) + count
-    summary.rows, summary.invalid = sum(tally.values()) + invalid, invalid
+    count()
+    summary.rows += invalid
+    summary.invalid = invalid
     return summary
 
 
@@ -245,23 +262,30 @@ def open_part(path: Path, start: int, end: int | None) -> TextIO:
 
 
 def split_point(path: Path, size: int, share: float = 0.5) -> tuple[int, int] | None:
-    """Where a worker may start: just after the first line break at or after `share` of the
-    file, and the lines before it as the register's reader counts them (it reads the text with
-    `newline=""`, so a line ends at \\n, \\r\\n or a lone \\r).
+    """Where a worker may start: the first line end after `share` of the file with an even
+    number of quotes before it, and the lines before it as the register's reader counts them
+    (it reads the text with `newline=""`, so a line ends at \\n, \\r\\n or a lone \\r).
 
-    It is a guess: a line break inside a quoted cell ends no record. The process that reads
-    from the start finds out which it was (`read_rows`' boundary), so no quote need be read here.
+    It is a guess, right whenever every quote in the file stands for a quoted cell; a stray
+    one (`12" water main`) can put it inside a quoted cell. The process that reads from the
+    start finds out which it was (`read_rows`' boundary), so a wrong guess costs time, never a result.
     """
     if size < 2:
         return None
     target = int(size * share)
     with open(path, "rb") as stream:
         data = stream.read(target + SPLIT_LOOKAHEAD)
-    end = data.find(b"\n", target)
-    if end < 0 or end + 1 >= size:
+    quotes, position = data.count(b'"', 0, target), target
+    for line_end in _LINE_END.finditer(data, target):
+        quotes += data.count(b'"', position, line_end.end())
+        position = line_end.end()
+        if quotes % 2 == 0:
+            break
+    else:
         return None
-    offset = end + 1
-    lines = data.count(b"\n", 0, offset) + data.count(b"\r", 0, offset) - data.count(b"\r\n", 0, offset)
+    if position >= len(data) or position >= size:  # the file ends there, or a \r\n may be cut in two
+        return None
+    lines = data.count(b"\n", 0, position) + data.count(b"\r", 0, position) - data.count(b"\r\n", 0, position)
     if lines < 2:
         return None
-    return offset, lines
+    return position, lines
