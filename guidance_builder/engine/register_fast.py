@@ -107,15 +107,19 @@ class RowConditions:
             return None
 
 
-def _token(columns: list[int], blank_columns: list[int]) -> Callable[[list[str]], tuple]:
-    """A row's profile as one value: its cells at `columns`, and whether each at `blank_columns` is blank."""
+def _token(columns: list[int], blank_columns: list[int]) -> Callable[[list[str]], str]:
+    """A row's profile as one string: its cells at `columns`, and whether each at `blank_columns`
+    is blank. One string, not a tuple of them, because a register looks it up for every row:
+    one hash and one comparison of adjacent bytes. The short path takes only printable rows,
+    so no cell holds the NUL that separates them."""
+    join = "\x00".join
     cells_at = operator.itemgetter(*columns) if len(columns) > 1 else (lambda cells: tuple([cells[i] for i in columns]))
     if not blank_columns:
-        return cells_at
+        return lambda cells: join(cells_at(cells))
     if len(blank_columns) == 1:
         (blank,) = blank_columns
-        return lambda cells: (cells_at(cells), not cells[blank])
-    return lambda cells: (cells_at(cells), tuple([not cells[column] for column in blank_columns]))
+        return lambda cells: join(cells_at(cells)) + ("\x00+" if cells[blank] else "\x00-")
+    return lambda cells: join(cells_at(cells)) + "\x00" + "".join(["+" if cells[column] else "-" for column in blank_columns])
 
 
 def _together(closures: list[Callable[[dict], object]]) -> Callable[[dict], tuple]:
@@ -168,7 +172,7 @@ class FastRows:
         self.numbers = [(fact_id, column) for fact_id, kind, _, column in present if kind in ("money", "whole_number")]
         self.dates = [(fact_id, column) for fact_id, kind, _, column in present if kind == "date"]
         self._dates: dict[str, object] = {}
-        self._cache: dict[tuple, object] = {}
+        self._cache: dict[str, object] = {}
         self._fixed: dict[tuple, int] = {}
         self._plans: dict[tuple, object] = {}
         self._numbers = itertools.count()  # never reused: a number stands for one `fixed` for good
@@ -300,7 +304,7 @@ class FastRows:
                 answers[fact_id] = int(raw)
         return True
 
-    def _learn(self, cells: list[str], token: tuple) -> object:
+    def _learn(self, cells: list[str], token: str) -> object:
         """Read the first row of a profile in full: what its profile fixes, or invalid."""
         answers, errors = self.read_full(cells, 0)
         if answers is None or errors:
