@@ -3,12 +3,14 @@ read and decided once.
 
 A fact is *per row* when its value is nearly always new (money, whole numbers, dates, and
 text no condition reads: references, titles, names). The cells of every other fact form a
-row's *profile*. The first row with a profile is read and checked in full, and what the
-profile fixes is kept: the answers of every condition that reads no per-row fact, and
-the answers a reason quotes. Each later row with that profile only has its per-row cells
-checked and the few conditions that read them run, all in one CEL evaluation. Its result
-row's plan (register_rows.py) is then found by (what the profile fixes, those conditions'
-values, the threshold in force), and only its own values are filled in.
+row's *profile*, except that of a text the conditions only test for blank (evidence) the
+profile holds only whether it is blank. The first row with a profile is read and checked in
+full, and what the profile fixes is kept: the answers of every condition that reads no
+per-row fact, and the answers a reason quotes. Each later row with that profile only has its
+per-row cells checked and the few conditions that read them run (as closures where they can,
+else in one CEL evaluation). Its result line is kept by the profile for each (value of those
+conditions, threshold in force); a new one is made by way of a plan (register_rows.py), found
+by (what the profile fixes, those values, the threshold), and only its own values are filled in.
 
 Anything unusual returns None and takes the full path, so the result is always what
 `RowReader.read` and `ResultWriter.encode` give (tests/test_assess_register.py compares
