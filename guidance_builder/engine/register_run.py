@@ -85,6 +85,7 @@ def assess_register(
             second = receive.recv()
         except EOFError:
             second = None
+        worker.join()  # it ends once it has sent its summary
         if not isinstance(second, Summary):  # the worker failed: do its part here
             with open_part(path, offset, None) as stream:
                 second = _assess_stream(engine, stream, display, out, on_error, header, lines_before, write_header=False)
@@ -199,7 +200,17 @@ def _assess_stream(
             done = line(cells)
             if done is None:
                 return False
-            record(row, *done)
+            text, found = done
+            rows = tally.get(found)
+            if rows is None:  # a new encoding: `record` counts it (the short path repeats the rest, as it runs for every row)
+                record(row, text, found)
+            else:
+                tally[found] = rows + 1
+                if writer is not None:
+                    lines.append(f"{row},{text}")
+                    if len(lines) >= 4096:
+                        out.writelines(lines)
+                        lines.clear()
             return True
 
         return take
