@@ -60,6 +60,17 @@ def write_register(path: Path, rows: list[dict], columns: list[str]) -> Path:
     return path
 
 
+def plain_results(engine: Engine, path: Path) -> str:
+    """The results file as reading and assessing each row on its own writes it (the oracle the register's short path is held to)."""
+    plain = io.StringIO()
+    writer = csv.writer(plain, lineterminator="\n")
+    writer.writerow(RESULT_COLUMNS)
+    with path.open(newline="", encoding="utf-8") as stream:
+        for result in read_register(engine, stream, "contracts.csv"):
+            writer.writerow(result_row(result, engine.version))
+    return plain.getvalue()
+
+
 def result_row(result: RowResult, version: str) -> list:
     """A result row made the plain way: one assessment, written by csv.writer."""
     if result.assessment is None:
@@ -387,13 +398,7 @@ def test_the_register_writes_what_the_plain_path_writes(tmp_path, engine):
         write_register(path, rows, columns)
         fast = io.StringIO()
         assess_register(engine, path, "contracts.csv", fast, parallel=False)
-        plain = io.StringIO()
-        writer = csv.writer(plain, lineterminator="\n")
-        writer.writerow(RESULT_COLUMNS)
-        with path.open(newline="", encoding="utf-8") as stream:
-            for result in read_register(engine, stream, "contracts.csv"):
-                writer.writerow(result_row(result, engine.version))
-        assert fast.getvalue() == plain.getvalue()
+        assert fast.getvalue() == plain_results(engine, path)
 
     check()
 
@@ -432,13 +437,7 @@ def test_a_per_row_fact_asked_only_sometimes_takes_the_short_path_and_reads_the_
     monkeypatch.setattr(FastRows, "_read_unasked", lambda self, *a: called.append(1) or original(self, *a))
     fast = io.StringIO()
     assess_register(engine, path, "contracts.csv", fast, parallel=False)
-    plain = io.StringIO()
-    writer = csv.writer(plain, lineterminator="\n")
-    writer.writerow(RESULT_COLUMNS)
-    with path.open(newline="", encoding="utf-8") as stream:
-        for result in read_register(engine, stream, "contracts.csv"):
-            writer.writerow(result_row(result, engine.version))
-    assert fast.getvalue() == plain.getvalue()
+    assert fast.getvalue() == plain_results(engine, path)
     assert called, "no row left the per-row fact unasked on the short path"
     assert "is asked only when relevant_contract" in fast.getvalue()
 
@@ -462,13 +461,7 @@ def test_free_text_evidence_keeps_rows_on_the_short_path(tmp_path, engine, monke
     monkeypatch.setattr(FastRows, "_learn", lambda self, *a: learned.append(1) or original(self, *a))
     fast = io.StringIO()
     assess_register(engine, path, "contracts.csv", fast, parallel=False)
-    plain = io.StringIO()
-    writer = csv.writer(plain, lineterminator="\n")
-    writer.writerow(RESULT_COLUMNS)
-    with path.open(newline="", encoding="utf-8") as stream:
-        for result in read_register(engine, stream, "contracts.csv"):
-            writer.writerow(result_row(result, engine.version))
-    assert fast.getvalue() == plain.getvalue()
+    assert fast.getvalue() == plain_results(engine, path)
     assert len(learned) < 150, "rows that differ only in the evidence's words were learned one by one"
 
 

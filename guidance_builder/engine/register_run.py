@@ -200,17 +200,7 @@ def _assess_stream(
             done = line(cells)
             if done is None:
                 return False
-            text, found = done
-            rows = tally.get(found)
-            if rows is None:  # a new encoding: `record` counts it (the short path repeats the rest, as it runs for every row)
-                record(row, text, found)
-            else:
-                tally[found] = rows + 1
-                if writer is not None:
-                    lines.append(f"{row},{text}")
-                    if len(lines) >= 4096:
-                        out.writelines(lines)
-                        lines.clear()
+            record(row, done[0], done[1])
             return True
 
         return take

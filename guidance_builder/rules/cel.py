@@ -121,6 +121,7 @@ class RulesEnvironment:
         self._env = cel.NewEnv(variables=variables, functions=[declaration])
         self._bare = cel.NewEnv(functions=[declaration])
         self._reads: dict[str, tuple[str, ...]] = {}
+        self._trees: dict[str, object] = {}
 
     def compile(self, source: str, want_bool: bool = True):
         """The checked expression; a ConditionError names every problem with its position."""
@@ -173,23 +174,27 @@ class RulesEnvironment:
         Python values (not their CEL values), where the expression keeps to the part of CEL
         rules/cel_closures.py takes; else None."""
         from guidance_builder.rules.cel_closures import compile_closure
-        from guidance_builder.rules.cel_tree import read_checked
 
-        try:
-            tree = read_checked(self.compile(source, want_bool=False).serialize())
-        except (ConditionError, ValueError):
-            return None
-        return compile_closure(tree, self.facts, self.constants, self.thresholds.call)
+        tree = self.checked_tree(source)
+        return compile_closure(tree, self.facts, self.constants, self.thresholds.call) if tree is not None else None
 
     def blank_tested(self, source: str) -> frozenset[str]:
         """The facts the expression reads only to ask whether they are blank (see `cel_tree.blank_tested`)."""
-        from guidance_builder.rules.cel_tree import blank_tested, read_checked
+        from guidance_builder.rules.cel_tree import blank_tested
 
-        try:
-            tree = read_checked(self.compile(source, want_bool=False).serialize())
-        except (ConditionError, ValueError):
-            return frozenset()
-        return blank_tested(tree, self.facts)
+        tree = self.checked_tree(source)
+        return blank_tested(tree, self.facts) if tree is not None else frozenset()
+
+    def checked_tree(self, source: str):
+        """cel-cpp's checked syntax tree of the expression (rules/cel_tree.py), read once; None if it does not compile."""
+        from guidance_builder.rules.cel_tree import read_checked
+
+        if source not in self._trees:
+            try:
+                self._trees[source] = read_checked(self.compile(source, want_bool=False).serialize())
+            except (ConditionError, ValueError):
+                self._trees[source] = None
+        return self._trees[source]
 
     def _threshold(self, kind: str, on: datetime.datetime) -> int:
         # cel-expr-python turns anything a Python function raises into a CEL error value,
