@@ -465,6 +465,19 @@ def test_free_text_evidence_keeps_rows_on_the_short_path(tmp_path, engine, monke
     assert len(learned) < 150, "rows that differ only in the evidence's words were learned one by one"
 
 
+def test_a_cell_too_long_to_read_says_so(tmp_path, engine):
+    """A cell past the CSV reader's limit is named as too long, not as a quoting mistake, and the other rows are still assessed."""
+    columns = register_columns(engine)
+    rows = [to_row(SCENARIOS[n]["contract"], engine.criteria_ids) | {"reference": f"R-{n}"} for n in range(3)]
+    rows[1]["title"] = "x" * (csv.field_size_limit() + 1)
+    path = write_register(tmp_path / "contracts.csv", rows, columns)
+    summary = assess_register(engine, path, "contracts.csv", io.StringIO(), parallel=False)
+    assert summary.rows == 3 and summary.invalid == 1
+    (problem,) = summary.errors
+    assert problem.location.line == 3 and "field larger than field limit" in problem.message
+    assert problem.hint.startswith(f"a cell is longer than {csv.field_size_limit():,} characters")
+
+
 # Large registers are split across two processes ------------------------------------------
 
 

@@ -345,4 +345,9 @@ def _csv_hint(message: str) -> str:
         return 'a quote inside a quoted cell must be doubled ("")'
     if "NUL" in message:
         return "the file holds a NUL byte; save it as plain UTF-8 text"
+    if "field limit" in message:
+        return (
+            f"a cell is longer than {csv.field_size_limit():,} characters: shorten it; if it holds many lines,"
+            " each line after the limit is read as a row of its own"
+        )
     return "check the quotes and commas of this row"
