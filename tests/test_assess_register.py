@@ -370,7 +370,7 @@ def test_shared_result_rows_equal_rows_made_one_by_one(engine):
         line, found = writer.encode(answers)
         plain = io.StringIO()
         csv.writer(plain, lineterminator="\n").writerow(result_row(RowResult(7, answers, engine.assess(answers)), engine.version)[1:])
-        assert line == plain.getvalue()
+        assert line.decode() == plain.getvalue()
         assert found.outcome == engine.assess(answers).outcome
 
     check()

@@ -191,8 +191,8 @@ class FastRows:
         if not self.usable:
             self.line = lambda cells: None
 
-    def line(self, cells: list[str]) -> tuple[str, Encoded] | None:
-        """The row's result line (after its row number) and its encoding, or None for the full path."""
+    def line(self, cells: list[str]) -> tuple[bytes, Encoded] | None:
+        """The row's result line (after its row number, as UTF-8) and its encoding, or None for the full path."""
         if len(cells) != self.width:
             return None
         token = self._profile(cells)
@@ -260,7 +260,7 @@ class FastRows:
         reference = answers[self._reference]
         if reference[:1] in FORMULA_TRIGGERS or '"' in reference or "," in reference:
             reference = cell(inert(reference))
-        return found.fill(reference, answers), found
+        return found.fill(reference.encode(), answers), found
 
     def _encoded(self, profile: Profile, answers: dict, values: tuple, threshold: int | None) -> Encoded:
         """The encoded result of a profile's row, by way of its plan (shared by every profile that reads the same)."""

@@ -151,14 +151,14 @@ class ResultWriter:
         self._item_keys = list(program.items)
         self._walks: dict[tuple, Walk] = {}
         self._rows: dict[tuple, Encoded] = {}
-        self._reasons: dict[object, tuple[str, tuple]] = {}
-        """A reason (or an outcome's, by the outcome) as a piece of template and its fills (`_piece`)."""
+        self._reasons: dict[object, tuple[tuple[str, ...], tuple]] = {}
+        """A reason (or an outcome's, by the outcome) as its words around slots, and what fills each (`_piece`)."""
         self._quoting = {key: _getter(names) for key, names in self.item_shared.items()}
         self._numbers = itertools.count()  # never reused, so a cleared cache cannot mix two plans up
-        self._tail = f",{cell(engine.version)},\n".replace("%", "%%")
+        self._tail = f",{cell(engine.version)},\n"
 
-    def encode(self, answers) -> tuple[str, Encoded]:
-        """(the result row after its row number, its encoding: the outcome and the exemption that decided it are there)."""
+    def encode(self, answers) -> tuple[bytes, Encoded]:
+        """(the result row after its row number, as UTF-8; its encoding: the outcome and the exemption that decided it are there)."""
         found = self.encoded(self.plan(answers), answers)
         return self.finish(found, answers), found
 
@@ -211,10 +211,10 @@ class ResultWriter:
         return found
 
     def _encode(self, plan: Plan, answers) -> Encoded:
-        # Each part is made once and kept as a piece of template: the head per plan, each
-        # reason per (case, the answers it quotes, the threshold), the outcome's reason per outcome.
+        # Each part is made once and kept as a piece: the head per plan, each reason per
+        # (case, the answers it quotes, the threshold), the outcome's reason per outcome.
         walked = plan.walked
-        pieces, fills = [], []
+        pieces = []
         for item, yes, step, index in plan.shown:
             key = (item.key, yes, index, self._quoting[item.key](answers), plan.threshold_key)
             found = self._reasons.get(key)
@@ -223,26 +223,36 @@ class ResultWriter:
                     self._reasons.clear()
                 reason = self.engine.reason(item, yes, answers, plan.threshold, step, self.markers)
                 found = self._reasons[key] = self._piece(reason.cited())
-            pieces.append(found[0])
-            fills += found[1]
+            pieces.append(found)
         found = self._reasons.get(walked.outcome)
         if found is None:
             found = self._reasons[walked.outcome] = self._piece(self.engine.outcome_reasons[walked.outcome].cited())
-        pieces.append(found[0])
-        fills += found[1]
+        pieces.append(found)
+        # The words between one slot and the next, from just after the reference to the line's end.
         # The reasons are always quoted: the words filled in may hold commas.
-        template = plan.head + '"' + REASON_SEPARATOR.join(pieces) + '"' + self._tail
+        parts, fills, literal = [], [], [plan.head, '"']
+        for number, (texts, filled) in enumerate(pieces):
+            if number:
+                literal.append(REASON_SEPARATOR)
+            literal.append(texts[0])
+            for text, fill in zip(texts[1:], filled, strict=True):
+                parts.append("".join(literal))
+                fills.append(fill)
+                literal = [text]
+        literal += ('"', self._tail)
+        parts.append("".join(literal))
         decided_first = walked.decided_by[0] if walked.decided_by else None
-        return Encoded(template, tuple(fills), walked.outcome, decided_first)
+        return Encoded(tuple(part.encode() for part in parts), tuple(fills), walked.outcome, decided_first)
 
-    def _piece(self, reason: str) -> tuple[str, tuple]:
-        """A reason as a piece of a quoted cell's template: quotes doubled, `%s` where a contract's own words go."""
-        parts = [part.replace("%", "%%") for part in _MARKER.split(reason.replace('"', '""'))]
-        fills = tuple((self._words[int(slot)], self.per_row[int(slot)]) for slot in parts[1::2])
-        return "%s".join(parts[0::2]), fills
+    def _piece(self, reason: str) -> tuple[tuple[str, ...], tuple]:
+        """A reason as part of a quoted cell: its words (quotes doubled) around the slots where a
+        contract's own words go, and for each slot how to put them in words and which fact's."""
+        texts = _MARKER.split(reason.replace('"', '""'))
+        fills = tuple((self._words[int(slot)], self.per_row[int(slot)]) for slot in texts[1::2])
+        return tuple(texts[0::2]), fills
 
     def _head(self, walked: Walk, threshold: ThresholdApplied | None) -> str:
-        """The template of a result line up to its reasons: the reference's slot, then the plan's cells."""
+        """A result line's words from just after the reference up to its reasons: the plan's cells."""
         head = [
             walked.outcome,
             ";".join(walked.decided_by),
@@ -252,39 +262,52 @@ class ResultWriter:
             threshold.authority_type if threshold else "",
             threshold.in_force_from.isoformat() if threshold else "",
         ]
-        return "%s," + ",".join(cell(c) for c in head).replace("%", "%%") + ","
+        return "," + ",".join(cell(c) for c in head) + ","
 
-    def finish(self, found: Encoded, answers) -> str:
-        """The row's result line, its own values filled in."""
-        return found.fill(_reference_cell(str(answers.get(self.reference, ""))) if self.reference else "", answers)
+    def finish(self, found: Encoded, answers) -> bytes:
+        """The row's result line, its own values filled in, as UTF-8."""
+        reference = _reference_cell(str(answers.get(self.reference, ""))).encode() if self.reference else b""
+        return found.fill(reference, answers)
 
 
 class Encoded:
-    """A result line with a `%s` for the reference and for each value filled in per contract.
+    """A result line as UTF-8, cut where the reference and each value filled in per contract go.
 
-    Equal only to itself (and hashed by identity), so that a register can count its rows by encoding cheaply."""
+    Kept as bytes, so that the register's lines are joined and written without encoding each
+    again. Equal only to itself (and hashed by identity), so that a register can count its
+    rows by encoding cheaply."""
 
-    __slots__ = ("template", "fills", "outcome", "decided_by", "fill")
+    __slots__ = ("parts", "fills", "outcome", "decided_by", "fill")
 
-    def __init__(self, template: str, fills: tuple, outcome: str, decided_by: str | None):
-        self.template = template
+    def __init__(self, parts: tuple[bytes, ...], fills: tuple, outcome: str, decided_by: str | None):
+        self.parts = parts
+        """The line's bytes after the reference, cut at each slot: one more than the fills."""
         self.fills: tuple[tuple[Callable[[object], str], str], ...] = fills
         """For each slot after the reference: how to put the value in words, and which fact's value."""
         self.outcome = outcome
         self.decided_by = decided_by
         """The first exemption that decided the outcome, if any."""
-        self.fill: Callable[[str, Mapping[str, object]], str] = _filling(template, fills)
+        self.fill: Callable[[bytes, Mapping[str, object]], bytes] = _filling(parts, fills)
         """`fill(reference cell, answers)`: the line with this contract's own words in it."""
 
 
-def _filling(template: str, fills: tuple) -> Callable[[str, Mapping[str, object]], str]:
-    """The template filled in, without a loop for the usual none or one value."""
+def _filling(parts: tuple[bytes, ...], fills: tuple) -> Callable[[bytes, Mapping[str, object]], bytes]:
+    """The line filled in, without a loop for the usual none or one value (a join copies; `%` reads every byte)."""
     if not fills:
-        return lambda reference, answers: template % reference
+        (rest,) = parts
+        return lambda reference, answers: reference + rest
     if len(fills) == 1:
         ((words, fact),) = fills
-        return lambda reference, answers: template % (reference, words(answers[fact]))
-    return lambda reference, answers: template % (reference, *[words(answers[fact]) for words, fact in fills])
+        first, rest = parts
+        return lambda reference, answers: b"".join((reference, first, words(answers[fact]).encode(), rest))
+
+    def fill(reference: bytes, answers: Mapping[str, object]) -> bytes:
+        line = [reference, parts[0]]
+        for (words, fact), part in zip(fills, parts[1:], strict=True):
+            line += (words(answers[fact]).encode(), part)
+        return b"".join(line)
+
+    return fill
 
 
 _MARKER = re.compile("\x00(\\d+)\x00")

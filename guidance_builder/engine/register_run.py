@@ -3,17 +3,17 @@ large one in two so that two cores share the work (the output is what one pass w
 
 from __future__ import annotations
 
+import codecs
 import csv
 import errno
 import io
 import multiprocessing
 import os
 import re
-import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from guidance_builder.diagnostics import Diagnostic, Location
 from guidance_builder.engine.register import Boundary, RegisterError, Summary, read_header, read_rows
@@ -36,11 +36,12 @@ def assess_register(
     engine: Engine,
     path: Path,
     display: str,
-    out: TextIO | None = None,
+    out: BinaryIO | TextIO | None = None,
     on_error: Callable[[Diagnostic], None] | None = None,
     parallel: bool | None = None,
 ) -> Summary:
-    """Assess every row of the register at `path`, writing one result row per contract to `out`.
+    """Assess every row of the register at `path`, writing one result row per contract to `out`
+    (as UTF-8 to a binary stream; a text stream is written in its own encoding).
 
     A large register is split at a line end just after its middle (`split_point`): a forked
     process assesses what follows while this one reads from the start. If a record ends
@@ -109,16 +110,24 @@ def assess_register(
     return summary.merge(second)
 
 
-def _append_file(out: TextIO, part: str) -> None:
-    """Append a UTF-8 file to `out`, as bytes when `out` is a file (no decoding and encoding again)."""
+def _append_file(out: BinaryIO | TextIO, part: str) -> None:
+    """Append a UTF-8 file to `out`."""
+    write = _utf8_writer(out)
+    with open(part, "rb") as stream:
+        while data := stream.read(1 << 20):
+            write(data)
+
+
+def _utf8_writer(out: BinaryIO | TextIO) -> Callable[[bytes], object]:
+    """How to write UTF-8 bytes to `out`: as they are to a binary stream, else to a text
+    stream's buffer where its encoding is UTF-8, else (a StringIO, say) decoded."""
+    if not isinstance(out, io.TextIOBase):
+        return out.write
     binary = getattr(out, "buffer", None)
-    if binary is not None:
-        out.flush()
-        with open(part, "rb") as stream:
-            shutil.copyfileobj(stream, binary, 1 << 20)
-    else:
-        with open(part, encoding="utf-8", newline="") as stream:
-            shutil.copyfileobj(stream, out, 1 << 20)
+    if binary is not None and codecs.lookup(out.encoding).name == "utf-8":
+        out.flush()  # what was written as text goes first
+        return binary.write
+    return lambda data: out.write(data.decode("utf-8", "surrogateescape"))
 
 
 def _assess_second_part(
@@ -131,7 +140,7 @@ def _assess_second_part(
             if part is None:
                 summary = _assess_stream(engine, stream, display, None, None, header, lines_before, write_header=False)
             else:
-                with open(part, "w", encoding="utf-8", newline="") as out:
+                with open(part, "wb") as out:
                     summary = _assess_stream(engine, stream, display, out, None, header, lines_before, write_header=False)
         send.send(summary)
     except BaseException:  # the parent redoes this part, and reports any error itself
@@ -144,7 +153,7 @@ def _assess_stream(
     engine: Engine,
     stream: TextIO,
     display: str,
-    out: TextIO | None,
+    out: BinaryIO | TextIO | None,
     on_error: Callable[[Diagnostic], None] | None,
     header: list[str] | None = None,
     lines_before: int = 0,
@@ -158,12 +167,13 @@ def _assess_stream(
     exempt_by = summary.exempt_by
     for exemption in engine.exemption_ids:
         exempt_by[exemption] = 0
-    writer = csv.writer(out, lineterminator="\n") if out is not None else None
-    if writer is not None and write_header:
-        writer.writerow(RESULT_COLUMNS)
+    write = _utf8_writer(out) if out is not None else None
+    lines: list[bytes] = []
+    """Result lines (each after its row number) waiting to be written together."""
+    if write is not None and write_header:
+        lines.append(_csv_line(RESULT_COLUMNS))
     results = ResultWriter(engine)
     version = engine.version
-    lines: list[str] = []
     tally: dict[Encoded, int] = {}
     """How many rows each encoding was written for; added to the summary's counts at the end
     (and whenever it holds many, so that its size stays bounded)."""
@@ -179,7 +189,7 @@ def _assess_stream(
         summary.rows += sum(tally.values())
         tally.clear()
 
-    def record(row: int, text: str, found: Encoded) -> None:
+    def record(row: int, text: bytes, found: Encoded) -> None:
         rows = tally.get(found)
         if rows is None:
             if len(tally) >= TALLY_LIMIT:
@@ -187,10 +197,11 @@ def _assess_stream(
             tally[found] = 1
         else:
             tally[found] = rows + 1
-        if writer is not None:
-            lines.append(f"{row},{text}")
-            if len(lines) >= 4096:
-                out.writelines(lines)
+        if write is not None:
+            lines.append(b"%d," % row)
+            lines.append(text)
+            if len(lines) >= 8192:
+                write(b"".join(lines))
                 lines.clear()
 
     def make_fast(reader):
@@ -213,18 +224,23 @@ def _assess_stream(
                 summary.add_error(diagnostic)
                 if on_error is not None:
                     on_error(diagnostic)
-            if writer is not None:
-                out.writelines(lines)
-                lines.clear()
-                writer.writerow(error_row(row, reference, errors, version))
+            if write is not None:
+                lines.append(_csv_line(error_row(row, reference, errors, version)))
             continue
         record(row, *results.encode(answers))
-    if writer is not None:
-        out.writelines(lines)
+    if write is not None:
+        write(b"".join(lines))
     count()
     summary.rows += invalid
     summary.invalid = invalid
     return summary
+
+
+def _csv_line(values) -> bytes:
+    """One row as csv.writer writes it, as UTF-8."""
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerow(values)
+    return text.getvalue().encode("utf-8", "surrogateescape")
 
 
 class _Window(io.RawIOBase):
