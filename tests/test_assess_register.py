@@ -563,10 +563,11 @@ def test_a_split_guessed_inside_quotes_is_found_out(tmp_path, engine):
 
 
 @pytest.mark.parametrize("ending", [b"\n", b"\r\n", b"\r"])
-def test_the_split_counts_lines_as_the_reader_does(tmp_path, ending):
+@pytest.mark.parametrize("early", [b"1,x\r" * 20, b"1,x\r\n" * 20], ids=["lone CRs early", "CRLF early"])
+def test_the_split_counts_lines_as_the_reader_does(tmp_path, ending, early):
     """Rows are numbered by lines, and a line ends at \\n, \\r\\n or a lone \\r."""
     path = tmp_path / "endings.csv"
-    body = b"a,b\r\n" + b"1,x\r" * 20 + b"2,y" + ending + (b"3,z" + ending) * 40
+    body = b"a,b\r\n" + early + b"2,y" + ending + (b"3,z" + ending) * 40
     path.write_bytes(body)
     offset, lines = split_point(path, len(body))
     assert offset >= len(body) // 2 and ends_a_record(body, offset)

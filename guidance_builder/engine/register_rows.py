@@ -167,7 +167,7 @@ class ResultWriter:
         the values of some conditions (reason cases' among them), already worked out."""
         engine = self.engine
         if decided is not None and len(decided) == len(self._item_keys):
-            answered = tuple(decided[key] for key in self._item_keys)
+            answered = tuple(map(decided.__getitem__, self._item_keys))
             walked = self._walks.get(answered)
             if walked is None:
                 if len(self._walks) >= CACHE_LIMIT:

@@ -160,6 +160,8 @@ class Engine:
         self.criteria_ids = [i.id for i in self._criterion_items]
         self.outcome_reasons = {o.id: Reason(o.reason, o.cite.key, o.cite.label, o.cite.anchor) for o in program.outcomes.values()}
         self._memo: dict[tuple, object] = {}
+        self._applied: dict[tuple[str, int], ThresholdApplied] = {}
+        """Each (authority type, position) of a threshold, as applied: one object however many contracts it applies to."""
         self._runnables: dict[str, tuple] = {}
         # Answers of these types are nearly all different: remembering them would only fill memory.
         self._unique = frozenset(f.id for f in self.facts if f.type in ("money", "whole_number", "text"))
@@ -182,8 +184,11 @@ class Engine:
         position = self.thresholds.index(authority_type, on)
         if position < 0:
             return None
-        start, amount, reference = self.program.thresholds.values[authority_type][position]
-        return ThresholdApplied(amount, authority_type, start, reference)
+        found = self._applied.get((authority_type, position))
+        if found is None:
+            start, amount, reference = self.program.thresholds.values[authority_type][position]
+            found = self._applied[authority_type, position] = ThresholdApplied(amount, authority_type, start, reference)
+        return found
 
     def applied_threshold(self, answers: Answers) -> ThresholdApplied | None:
         spec = self.program.thresholds
