@@ -201,7 +201,7 @@ def _assess_stream(
         if write is not None:
             lines.append(b"%d," % row)
             lines.append(text)
-            if len(lines) >= 8192:
+            if len(lines) >= 2048:  # about a megabyte: written in few calls, held in little memory
                 write(b"".join(lines))
                 lines.clear()
 
