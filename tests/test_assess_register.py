@@ -3,10 +3,14 @@ proof that the register's fast path gives the same answers as the YAML path."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +23,7 @@ from guidance_builder.engine.inputs import ContractReader
 from guidance_builder.engine.register import RegisterError, RowReader, RowResult, read_register, register_columns
 from guidance_builder.engine.register_fast import FastRows
 from guidance_builder.engine.register_rows import REASON_SEPARATOR, RESULT_COLUMNS, ResultWriter, error_row, inert
-from guidance_builder.engine.register_run import assess_register, split_point
+from guidance_builder.engine.register_run import WRITE_EVERY, assess_register, split_point
 from guidance_builder.engine.rules import Engine
 from guidance_builder.pipeline import require_edition
 from guidance_builder.project import Project
@@ -623,3 +627,65 @@ def test_a_register_split_over_two_cores_gives_what_one_pass_gives(tmp_path_fact
         assert split.as_json() == alone.as_json()
 
     check()
+
+
+# Where the results go -------------------------------------------------------------------
+
+
+def _register_with_errors(tmp_path: Path, engine) -> Path:
+    rows = [to_row(s["contract"], engine.criteria_ids) for s in SCENARIOS]
+    rows.insert(1, rows[0] | {"reference": "BAD-1", "value_gbp": "£1,200"})
+    return write_register(tmp_path / "contracts.csv", rows, register_columns(engine))
+
+
+def test_the_results_reach_any_kind_of_stream_as_text(tmp_path, engine):
+    """The command writes UTF-8 bytes; a caller's text stream gets text, with its own line ends."""
+    path = _register_with_errors(tmp_path, engine)
+    expected = plain_results(engine, path)
+    assert "£" in expected and "invalid" in expected
+
+    binary = io.BytesIO()
+    assess_register(engine, path, "contracts.csv", binary, parallel=False)
+    assert binary.getvalue().decode("utf-8") == expected
+
+    crlf = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="\r\n")
+    assess_register(engine, path, "contracts.csv", crlf, parallel=False)
+    crlf.flush()
+    assert crlf.buffer.getvalue().decode("utf-8") == expected.replace("\n", "\r\n")
+
+    latin = io.TextIOWrapper(io.BytesIO(), encoding="latin-1", newline="")
+    assess_register(engine, path, "contracts.csv", latin, parallel=False)
+    latin.flush()
+    assert latin.buffer.getvalue() == expected.encode("latin-1")
+
+    codec = codecs.getwriter("utf-8")(io.BytesIO())
+    assess_register(engine, path, "contracts.csv", codec, parallel=False)
+    assert codec.stream.getvalue().decode("utf-8") == expected
+
+
+def test_rows_are_written_as_they_come_even_when_none_is_valid(tmp_path, engine):
+    """Error rows count towards what is held before a write, so a register of bad rows is not held in memory."""
+
+    class Writes(io.BytesIO):
+        def __init__(self):
+            super().__init__()
+            self.sizes: list[int] = []
+
+        def write(self, data) -> int:
+            self.sizes.append(len(data))
+            return super().write(data)
+
+    bad = to_row(SCENARIOS[0]["contract"], engine.criteria_ids) | {"value_gbp": "£1,200"}
+    path = write_register(tmp_path / "bad.csv", [bad | {"reference": f"B-{n}"} for n in range(3 * WRITE_EVERY)], register_columns(engine))
+    out = Writes()
+    summary = assess_register(engine, path, "bad.csv", out, parallel=False)
+    assert summary.invalid == 3 * WRITE_EVERY
+    assert len(out.sizes) >= 3 and max(out.sizes) < len(out.getvalue()) // 2
+
+
+def test_results_on_standard_output_are_utf8_whatever_its_encoding(tmp_path, engine):
+    path = _register_with_errors(tmp_path, engine)
+    command = [sys.executable, "-m", "guidance_builder", "--project", str(ROOT), "assess", "--register", str(path), "--out", "/dev/stdout"]
+    done = subprocess.run(command, capture_output=True, env=os.environ | {"PYTHONIOENCODING": "latin-1"}, timeout=600)
+    assert done.returncode == 2, done.stderr  # the bad row
+    assert done.stdout.decode("utf-8") == plain_results(engine, path)

@@ -145,7 +145,7 @@ def _refuse_wrong_format(path: Path, display: str) -> None:
 
 def _assess_to_file(engine: Engine, path: Path, display: str, out: OutputFile, on_error) -> Summary:
     """Write the results beside `out` and move them into place only when every row is done."""
-    with replacing(out, text=True) as stream:
+    with replacing(out) as stream:  # binary: the results are UTF-8 whatever the terminal's encoding
         return assess_register(engine, path, display, stream, on_error)
 
 

@@ -105,7 +105,7 @@ class Plan(NamedTuple):
     quoted: Callable[[Mapping[str, object]], object]
     """The answers those reasons quote as they are (choices, yes/no), from a contract's answers: part of the result's key."""
     head: str
-    """The result line's template up to its reasons (see `ResultWriter._head`)."""
+    """The result line's words from just after the reference up to its reasons (see `ResultWriter._head`)."""
 
 
 class ResultWriter:

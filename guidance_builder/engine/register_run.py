@@ -3,7 +3,6 @@ large one in two so that two cores share the work (the output is what one pass w
 
 from __future__ import annotations
 
-import codecs
 import csv
 import errno
 import io
@@ -27,6 +26,9 @@ FIRST_SHARE = 0.5
 """The share of the file this process assesses; the worker starts at a line end just after it."""
 TALLY_LIMIT = 20_000
 """Encodings whose rows are counted one by one before the counts go into the summary."""
+WRITE_EVERY = 2048
+"""Pieces of output (a result line is two: its row number, then the rest) held before they are
+written together: about a megabyte, so few calls and little memory."""
 SPLIT_LOOKAHEAD = 1 << 20
 """Bytes read past the middle to find a line end; a register with no record end there is not split."""
 _LINE_END = re.compile(rb"\r\n|\r|\n")
@@ -42,7 +44,7 @@ def assess_register(
     parallel: bool | None = None,
 ) -> Summary:
     """Assess every row of the register at `path`, writing one result row per contract to `out`
-    (as UTF-8 to a binary stream; a text stream is written in its own encoding).
+    (UTF-8 to a binary stream; a text stream takes text, in its own encoding).
 
     A large register is split at a line end just after its middle (`split_point`): a forked
     process assesses what follows while this one reads from the start. If a record ends
@@ -120,14 +122,11 @@ def _append_file(out: BinaryIO | TextIO, part: str) -> None:
 
 
 def _utf8_writer(out: BinaryIO | TextIO) -> Callable[[bytes], object]:
-    """How to write UTF-8 bytes to `out`: as they are to a binary stream, else to a text
-    stream's buffer where its encoding is UTF-8, else (a StringIO, say) decoded."""
-    if not isinstance(out, io.TextIOBase):
+    """How to write the results' UTF-8 bytes to `out`: as they are to a binary stream (the
+    command's own output), decoded to a text stream (a StringIO, say), whose own encoding
+    and line ends then apply."""
+    if isinstance(out, io.RawIOBase | io.BufferedIOBase) or "b" in getattr(out, "mode", ""):
         return out.write
-    binary = getattr(out, "buffer", None)
-    if binary is not None and codecs.lookup(out.encoding).name == "utf-8":
-        out.flush()  # what was written as text goes first
-        return binary.write
     return lambda data: out.write(data.decode("utf-8", "surrogateescape"))
 
 
@@ -170,7 +169,12 @@ def _assess_stream(
         exempt_by[exemption] = 0
     write = _utf8_writer(out) if out is not None else None
     lines: list[bytes] = []
-    """Result lines (each after its row number) waiting to be written together."""
+    """What waits to be written, as UTF-8: the header, each result's row number and line, error rows."""
+
+    def write_lines() -> None:
+        write(b"".join(lines))
+        lines.clear()
+
     if write is not None and write_header:
         lines.append(_csv_line(RESULT_COLUMNS))
     results = ResultWriter(engine)
@@ -201,9 +205,8 @@ def _assess_stream(
         if write is not None:
             lines.append(b"%d," % row)
             lines.append(text)
-            if len(lines) >= 2048:  # about a megabyte: written in few calls, held in little memory
-                write(b"".join(lines))
-                lines.clear()
+            if len(lines) >= WRITE_EVERY:
+                write_lines()
 
     def make_fast(reader):
         line = FastRows(engine, reader.read, reader.columns, reader.width, results).line
@@ -227,10 +230,12 @@ def _assess_stream(
                     on_error(diagnostic)
             if write is not None:
                 lines.append(_csv_line(error_row(row, reference, errors, version)))
+                if len(lines) >= WRITE_EVERY:
+                    write_lines()
             continue
         record(row, *results.encode(answers))
     if write is not None:
-        write(b"".join(lines))
+        write_lines()
     count()
     summary.rows += invalid
     summary.invalid = invalid
