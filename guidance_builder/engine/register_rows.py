@@ -277,13 +277,11 @@ class Encoded:
     again. Equal only to itself (and hashed by identity), so that a register can count its
     rows by encoding cheaply."""
 
-    __slots__ = ("parts", "fills", "outcome", "decided_by", "fill")
+    __slots__ = ("outcome", "decided_by", "fill")
 
     def __init__(self, parts: tuple[bytes, ...], fills: tuple, outcome: str, decided_by: str | None):
-        self.parts = parts
-        """The line's bytes after the reference, cut at each slot: one more than the fills."""
-        self.fills: tuple[tuple[Callable[[object], str], str], ...] = fills
-        """For each slot after the reference: how to put the value in words, and which fact's value."""
+        """`parts`: the line's bytes after the reference, cut at each slot (one more than the
+        fills); `fills`: for each slot, how to put the value in words, and which fact's value."""
         self.outcome = outcome
         self.decided_by = decided_by
         """The first exemption that decided the outcome, if any."""

@@ -309,7 +309,7 @@ def split_point(path: Path, size: int, share: float = 0.5) -> tuple[int, int] | 
     if position >= len(data) or position >= size:  # the file ends there, or a \r\n may be cut in two
         return None
     lines = data.count(b"\n", 0, position)
-    if _LONE_CR.search(data, 0, position):  # rare (old Mac files): three more passes over the half
+    if _LONE_CR.search(data, 0, position):  # rare (old Mac files): two more passes over the half
         lines += data.count(b"\r", 0, position) - data.count(b"\r\n", 0, position)
     if lines < 2:
         return None
